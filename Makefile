@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make run` and `make test`. See the README.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: help run test lint serve worker bench lighthouse drill backup-check install install-prod
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+install:  ## Create .venv with the locked development dependencies
+	@scripts/bootstrap.sh dev
+
+install-prod:  ## Create .venv with the locked production dependencies only
+	@scripts/bootstrap.sh prod
+
+run: install  ## Run the site at http://127.0.0.1:8000 on a local PostgreSQL
+	@scripts/run.sh
+
+test: install  ## Run linting, the migrations check and the whole test suite
+	@scripts/system_packages.sh
+	@scripts/with_postgres.sh scripts/test.sh $(ARGS)
+
+lint: install  ## Lint and format-check the code
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+serve: install  ## Run the production-like server (gunicorn, DEBUG off, collected static)
+	@scripts/serve.sh
+
+worker: install  ## Run the background worker that sends notifications
+	$(PY) manage.py db_worker

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("consultation/", views.consultation, name="consultation"),
+]

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def consultation(request):
+    return render(request, "bookings/consultation.html")

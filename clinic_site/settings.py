@@ -1,0 +1,308 @@
+"""Settings for the clinic site, read from environment variables.
+
+Every variable is listed, with its default, in `.env.example` and in the README. With DEBUG off
+(the default), a missing SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL stops start-up with a clear
+message rather than falling back to something unsafe.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Return an environment variable, treating an empty value as unset."""
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return an environment variable read as a yes/no flag."""
+    value = env(name)
+    if value is None:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    """Return an environment variable read as a whole number."""
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Return a comma-separated environment variable as a list."""
+    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+
+
+def env_required(name: str, example: str) -> str:
+    """Return a variable that production cannot run without, or fail loudly."""
+    value = env(name)
+    if value is None:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} is not set. It is required when DEBUG is off; "
+            f"for example {name}={example}. See .env.example and the README."
+        )
+    return value
+
+
+# Core
+DEBUG = env_bool("DEBUG", False)
+
+if DEBUG:
+    SECRET_KEY = env("SECRET_KEY", "local-development-only-not-secret")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+else:
+    SECRET_KEY = env_required("SECRET_KEY", "a-long-random-string")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
+        env_required("ALLOWED_HOSTS", "www.example-clinic.com")
+    ]
+
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.redirects",
+    "django.contrib.sites",
+    "csp",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "pages",
+    "bookings",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Static files are answered before sessions or the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "clinic_site.middleware.SecurityHeadersMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+]
+
+ROOT_URLCONF = "clinic_site.urls"
+WSGI_APPLICATION = "clinic_site.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pages.context_processors.clinic",
+            ],
+        },
+    },
+]
+
+# Database
+# One URL, e.g. postgres://user:password@host:5432/dbname. Connections are kept open between
+# requests (CONN_MAX_AGE): opening one per request costs about 5x in throughput, and health
+# checks replace a connection the server dropped (a restart, a failover) instead of erroring.
+if DEBUG:
+    _database_url = env("DATABASE_URL")
+    if _database_url is None:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set. `make run` sets it for you; otherwise point it at "
+            "PostgreSQL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/clinic"
+        )
+else:
+    _database_url = env_required("DATABASE_URL", "postgres://user:password@db-host:5432/clinic")
+DATABASES = {
+    "default": dj_database_url.parse(
+        _database_url,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+DATABASES["default"].setdefault("OPTIONS", {})
+# A request that cannot reach the database fails fast with a clear page instead of hanging.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache
+# CACHE_URL picks where the cache lives. Several app servers must share one (redis://...) so
+# that rate limits and page invalidation hold across them; the default keeps it in PostgreSQL
+# (table created by `manage.py createcachetable`), which every app server already shares.
+_cache_url = env("CACHE_URL", "db://django_cache")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": _cache_url.removeprefix("db://") or "django_cache",
+        }
+    }
+elif _cache_url.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss://, db:// or locmem://.")
+
+# Background tasks
+# Notifications are queued in PostgreSQL in the same transaction as the request they belong to,
+# and sent by `manage.py db_worker` (see the README): a mail outage delays them, loses none.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Authentication
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ADMIN_PATH = env("ADMIN_PATH", "admin/").strip("/") + "/"
+LOGIN_URL = f"/{ADMIN_PATH}login/"
+
+# Internationalisation
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", "America/Los_Angeles")
+USE_I18N = True
+USE_TZ = True
+
+# Static files
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed file names: browsers may cache them forever (whitenoise marks them
+    # immutable), and a new deploy changes the names.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+
+# Email
+# In DEBUG, mail is printed to the console. In production the SMTP server comes from EMAIL_*.
+if DEBUG and env("EMAIL_HOST") is None:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Clinic website <no-reply@example.com>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The front-desk mailbox told that a new request arrived (never what it says).
+STAFF_NOTIFICATION_EMAIL = env("STAFF_NOTIFICATION_EMAIL", "frontdesk@example.com")
+# The public address of the site, used to build links in emails (no trailing slash).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Security
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # set by the TLS proxy
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000)  # two years
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # article paths never leave the site in a Referer
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+# Only first-party resources, no inline script or style: a health site sends its readers to
+# nobody else, and the policy can stay this strict because the templates never inline anything.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "report-uri": "/csp-report/",
+    },
+}
+
+# Forms
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# Clinic
+# Crisis numbers shown on every page. Staff can reword the line in the admin (Clinic profile);
+# these are its starting values and the fallback if the profile cannot be read.
+CRISIS_LINE = {
+    "crisis_number": "988",
+    "crisis_name": "988 Suicide & Crisis Lifeline",
+    "crisis_chat_url": "https://988lifeline.org",
+    "emergency_number": "911",
+}
+# Bump when the privacy notice text changes; each consent records the version it agreed to.
+PRIVACY_NOTICE_VERSION = "2026-11-21"
+
+# Logging
+# One line per event on stderr, for the process manager to collect. Request bodies and form
+# values are never logged: they may hold health information.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,22 @@
+"""Top-level URLs. Each app keeps its own urls.py; the admin path comes from ADMIN_PATH."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from pages import views as pages_views
+
+admin.site.site_header = "Clinic staff"
+admin.site.site_title = "Clinic staff"
+admin.site.index_title = "Front desk and articles"
+
+urlpatterns = [
+    path("healthz", pages_views.healthz, name="healthz"),
+    path("robots.txt", pages_views.robots_txt, name="robots_txt"),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("bookings.urls")),
+    path("", include("pages.urls")),
+]
+
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"

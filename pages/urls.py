@@ -1,0 +1,16 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import views
+from .sitemaps import sitemaps
+
+app_name = "pages"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("learn/", views.learn, name="article_list"),
+    path("conditions/", views.conditions, name="conditions"),
+    path("what-to-expect/", views.what_to_expect, name="what_to_expect"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+]
