@@ -1,11 +1,26 @@
 """Content models: the clinic's identity (one row), and the articles."""
 
 import datetime
+import warnings
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.cache import cache
+from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .rendering import render_markdown
+
+with warnings.catch_warnings():
+    # textstat 0.7.4 imports pkg_resources, which warns on import; setuptools is pinned below 81.
+    warnings.simplefilter("ignore", UserWarning)
+    import textstat
 
 US_TIME_ZONES = [
     ("America/New_York", "Eastern"),
@@ -153,3 +168,240 @@ def _time(value: datetime.time) -> str:
     hour = value.hour % 12 or 12
     suffix = "am" if value.hour < 12 else "pm"
     return f"{hour}:{value.minute:02d} {suffix}" if value.minute else f"{hour} {suffix}"
+
+
+# Articles ---------------------------------------------------------------------------------------
+
+READING_WORDS_PER_MINUTE = 200
+TARGET_READING_GRADE = 8
+
+
+class Topic(models.TextChoices):
+    ABOUT = "about", "About the treatment"
+    WHAT_TO_EXPECT = "what-to-expect", "What to expect"
+    SAFETY = "safety", "Safety"
+    CONDITIONS = "conditions", "Conditions"
+    PRACTICAL = "practical", "Practical questions"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ReviewState(models.TextChoices):
+    NOT_REVIEWED = "not-reviewed", "Not reviewed"
+    CURRENT = "current", "Current"
+    OVERDUE = "overdue", "Review overdue"
+
+
+class Clinician(models.Model):
+    """A member of the clinical team who can sign off articles."""
+
+    name = models.CharField(max_length=120)
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="Letters after the name, for example MD or PMHNP-BC."
+    )
+    role = models.CharField(max_length=120, help_text="For example: Medical director.")
+    bio = models.TextField(blank=True, help_text="Two or three plain sentences.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Return the articles the public may see: published, with a publish date reached."""
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def in_review_state(self, state: str):
+        """Return the articles whose clinical review is in `state` (a ReviewState value)."""
+        reviewed = models.Q(reviewed_by__isnull=False, last_reviewed__isnull=False)
+        today = timezone.localdate()
+        if state == ReviewState.NOT_REVIEWED:
+            return self.exclude(reviewed)
+        overdue = models.Q(next_review_due__lt=today)
+        if state == ReviewState.OVERDUE:
+            return self.filter(reviewed & overdue)
+        return self.filter(reviewed).exclude(overdue)
+
+
+class Article(models.Model):
+    """A patient-education article, written in Markdown and signed off by a clinician."""
+
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The last part of the page address. Changing it later keeps the old address "
+        "working.",
+    )
+    topic = models.CharField(max_length=20, choices=Topic, default=Topic.ABOUT)
+    order = models.PositiveSmallIntegerField(
+        default=100, help_text="Smaller numbers come first within a topic."
+    )
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two sentences shown in lists and search results, and to search engines.",
+    )
+    body = models.TextField(
+        help_text="Markdown: start headings with ## (or ### for a sub-heading), lists with -, "
+        "links as [words](address). Aim for short sentences and a reading grade of 8 or lower."
+    )
+    body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="")
+    toc = models.JSONField(editable=False, default=list)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    reading_grade = models.FloatField(editable=False, default=0)
+    hero_image = models.FileField(
+        upload_to="articles/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="Optional picture shown above the article (JPEG, PNG or WebP).",
+    )
+    hero_image_alt = models.CharField(
+        "image description",
+        max_length=200,
+        blank=True,
+        help_text="Describe the picture for people who cannot see it. Required with a picture.",
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish date",
+        default=timezone.now,
+        help_text="A published article appears on the site from this moment.",
+    )
+    reviewed_by = models.ForeignKey(
+        Clinician, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="Left empty, it is set to 12 months after the review."
+    )
+    seo_title = models.CharField(
+        "title for search engines",
+        max_length=70,
+        blank=True,
+        help_text="Leave empty to use the title.",
+    )
+    meta_description = models.CharField(
+        max_length=300, blank=True, help_text="Leave empty to use the summary."
+    )
+    canonical_url = models.URLField(
+        "canonical address",
+        blank=True,
+        help_text="Only if this article's main copy lives at another address.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    class Meta:
+        ordering = ["topic", "order", "title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
+            models.Index(fields=["status", "publish_at"], name="article_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hero_image="") | ~models.Q(hero_image_alt=""),
+                name="article_image_needs_alt",
+                violation_error_message="Describe the picture for people who cannot see it.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug="search"),
+                name="article_slug_not_search",
+                violation_error_message="“search” is the search page's address: pick another.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        rendered = render_markdown(self.body)
+        self.body_html, self.toc, self.body_text = rendered.html, rendered.toc, rendered.text
+        self.word_count = len(rendered.text.split())
+        self.reading_grade = reading_grade(rendered.sentences_text)
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = self.last_reviewed + datetime.timedelta(days=365)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pages:article_detail", args=[self.slug])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / READING_WORDS_PER_MINUTE))
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_by_id is not None and self.last_reviewed is not None
+
+    @property
+    def review_state(self) -> str:
+        if not self.is_reviewed:
+            return ReviewState.NOT_REVIEWED
+        if self.next_review_due and self.next_review_due < timezone.localdate():
+            return ReviewState.OVERDUE
+        return ReviewState.CURRENT
+
+
+class ArticleFAQ(models.Model):
+    """A question and answer shown at the foot of an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text="Plain text. Leave a blank line between paragraphs.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "frequently asked question"
+
+    def __str__(self):
+        return self.question
+
+
+class ArticleOldSlug(models.Model):
+    """An address an article used to have, kept so old links redirect to it."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.slug
+
+
+def reading_grade(text: str) -> float:
+    """Return the US school grade needed to read the text (Flesch-Kincaid)."""
+    return round(textstat.flesch_kincaid_grade(text), 1) if text.strip() else 0.0
+
+
+@receiver(models.signals.pre_save, sender=Article)
+def _remember_old_slug(sender, instance, raw=False, **kwargs):
+    """Keep the previous address of an article whose slug changes."""
+    if raw or instance.pk is None:
+        return
+    old = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old and old != instance.slug:
+        ArticleOldSlug.objects.update_or_create(slug=old, defaults={"article": instance})
+        ArticleOldSlug.objects.filter(slug=instance.slug).delete()

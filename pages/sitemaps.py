@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from .models import Article
+
 
 class StaticViewSitemap(Sitemap):
     changefreq = "monthly"
@@ -19,4 +21,15 @@ class StaticViewSitemap(Sitemap):
         return reverse(item)
 
 
-sitemaps = {"static": StaticViewSitemap}
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        """Return the published articles, except any whose main copy lives elsewhere."""
+        return Article.objects.published().filter(canonical_url="").only("slug", "updated")
+
+    def lastmod(self, article):
+        return article.updated
+
+
+sitemaps = {"static": StaticViewSitemap, "articles": ArticleSitemap}

@@ -1,20 +1,40 @@
-"""Site-wide views: home, privacy notice, health check, robots.txt and error pages."""
+"""Public views: home, articles, search, privacy notice, health check, robots.txt, errors."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from .models import ClinicProfile
+from .articles import (
+    article_for_page,
+    articles_by_topic,
+    featured_articles,
+    redirect_target,
+    related_articles,
+)
+from .models import Article, ClinicProfile, Topic
+from .search import MAX_QUERY_LENGTH, clean_query, has_words, search_articles
+from .structured_data import absolute, breadcrumbs, json_ld, medical_clinic, medical_web_page
 
 
 @require_safe
 def home(request):
-    return render(request, "pages/home.html")
+    """Show the clinic's front page with an article or two from each topic."""
+    clinic = ClinicProfile.objects.load()
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "featured": featured_articles(),
+            "canonical": absolute(reverse("pages:home")),
+            "clinic_json_ld": json_ld(medical_clinic(clinic)),
+        },
+    )
 
 
 @require_safe
@@ -64,14 +84,76 @@ def server_error(request):
 
 @require_safe
 def learn(request):
-    return render(request, "pages/learn.html")
+    """List every published article, grouped by topic."""
+    return render(request, "pages/learn.html", {"groups": articles_by_topic()})
 
 
 @require_safe
 def conditions(request):
-    return render(request, "pages/conditions.html")
+    """List the conditions the clinic treats, each linking to its article."""
+    groups = articles_by_topic(Topic.CONDITIONS)
+    articles = groups[0][1] if groups else []
+    return render(request, "pages/conditions.html", {"articles": articles})
 
 
 @require_safe
 def what_to_expect(request):
-    return render(request, "pages/what_to_expect.html")
+    """List the articles about a visit, in the order a patient meets them."""
+    groups = articles_by_topic(Topic.WHAT_TO_EXPECT)
+    articles = groups[0][1] if groups else []
+    return render(request, "pages/what_to_expect.html", {"articles": articles})
+
+
+@require_safe
+def article_detail(request, slug):
+    """Show a published article; staff may also preview drafts; old addresses redirect."""
+    article = article_for_page(Article.objects.published(), slug)
+    if article is not None:
+        return _render_article(request, article)
+    moved = redirect_target(slug)
+    if moved is not None:
+        return HttpResponsePermanentRedirect(moved.get_absolute_url())
+    if request.user.is_staff and request.user.has_perm("pages.view_article"):
+        article = article_for_page(Article.objects.all(), slug)
+        if article is not None:
+            response = _render_article(request, article, preview=True)
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+            return response
+    raise Http404("No such article")
+
+
+def _render_article(request, article, preview=False):
+    clinic = ClinicProfile.objects.load()
+    canonical = article.canonical_url or absolute(article.get_absolute_url())
+    trail = [
+        ("Home", reverse("pages:home")),
+        ("Learn", reverse("pages:article_list")),
+        (article.title, article.get_absolute_url()),
+    ]
+    context = {
+        "article": article,
+        "preview": preview,
+        "canonical": canonical,
+        "related": related_articles(article),
+        "trail": trail,
+        "json_ld": [
+            json_ld(medical_web_page(article, clinic, canonical)),
+            json_ld(breadcrumbs(trail)),
+        ],
+    }
+    return render(request, "pages/article_detail.html", context)
+
+
+@require_safe
+def search(request):
+    """Search the published articles; any input gives a helpful page."""
+    query = clean_query(request.GET.get("q"))
+    results = search_articles(query) if query else []
+    context = {
+        "query": query,
+        "results": results,
+        "symbols_only": bool(query) and not has_words(query),
+        "too_long": len(request.GET.get("q", "")) > MAX_QUERY_LENGTH,
+    }
+    return render(request, "pages/search.html", context)

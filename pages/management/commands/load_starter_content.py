@@ -6,6 +6,7 @@ Idempotent: creates what is missing and never overwrites what staff have changed
 from django.core.management.base import BaseCommand
 
 from pages.models import ClinicProfile
+from pages.starter import create_articles, missing, starter_articles
 
 
 class Command(BaseCommand):
@@ -22,3 +23,17 @@ class Command(BaseCommand):
             ClinicProfile.objects.load()
         verb = "kept" if exists else ("would create" if dry_run else "created")
         self.stdout.write(self.style.SUCCESS(f"Clinic profile: {verb}."))
+        self.load_articles(dry_run)
+
+    def load_articles(self, dry_run):
+        articles = starter_articles()
+        to_create = missing(articles)
+        kept = len(articles) - len(to_create)
+        for item in to_create:
+            self.stdout.write(f"  {'would create' if dry_run else 'creating'}: {item.slug}")
+        if not dry_run:
+            create_articles(to_create)
+        verb = "would create" if dry_run else "created"
+        self.stdout.write(
+            self.style.SUCCESS(f"Starter articles: {verb} {len(to_create)}, kept {kept}.")
+        )

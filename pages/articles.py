@@ -1,0 +1,74 @@
+"""Reads behind the article pages: each is one or two queries, whatever the number of articles."""
+
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
+
+from .models import Article, ArticleFAQ, ArticleOldSlug, Topic
+
+LIST_FIELDS = ("title", "slug", "summary", "topic", "order", "publish_at", "updated")
+RELATED_COUNT = 3
+
+
+def _faqs():
+    """Return a subquery giving an article's questions and answers as one JSON list."""
+    rows = (
+        ArticleFAQ.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(
+            items=JSONBAgg(
+                JSONObject(question="question", answer="answer"), order_by=("order", "pk")
+            )
+        )
+        .values("items")
+    )
+    return Subquery(rows)
+
+
+def article_for_page(queryset, slug: str) -> Article | None:
+    """Return the article with its reviewer and questions, in one query; None if absent."""
+    return (
+        queryset.select_related("reviewed_by").annotate(faq_list=_faqs()).filter(slug=slug).first()
+    )
+
+
+def related_articles(article: Article) -> list[Article]:
+    """Return up to three published articles: those staff chose first, then the same topic."""
+    chosen = Article.related.through.objects.filter(
+        from_article=article.pk, to_article=OuterRef("pk")
+    )
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .annotate(chosen=Exists(chosen))
+        .filter(Q(chosen=True) | Q(topic=article.topic))
+        .only(*LIST_FIELDS)
+        .order_by("-chosen", "order", "title")[:RELATED_COUNT]
+    )
+
+
+def redirect_target(slug: str) -> Article | None:
+    """Return the published article that used to live at this slug, if any."""
+    old = (
+        ArticleOldSlug.objects.filter(slug=slug, article__in=Article.objects.published())
+        .select_related("article")
+        .first()
+    )
+    return old.article if old else None
+
+
+def articles_by_topic(topic: str | None = None) -> list[tuple[str, list[Article]]]:
+    """Return (topic label, articles) pairs in the site's topic order, empty topics left out."""
+    queryset = Article.objects.published().only(*LIST_FIELDS)
+    if topic:
+        queryset = queryset.filter(topic=topic)
+    grouped: dict[str, list[Article]] = {value: [] for value in Topic.values}
+    for article in queryset.order_by("order", "title"):
+        grouped[article.topic].append(article)
+    return [(Topic(value).label, items) for value, items in grouped.items() if items]
+
+
+def featured_articles(per_topic: int = 1) -> list[Article]:
+    """Return the first article of each topic, for the home page."""
+    return [article for _, items in articles_by_topic() for article in items[:per_topic]]
