@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path
@@ -85,6 +86,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = (ArticleFAQInline,)
     readonly_fields = ("grade_column", "updated")
     save_on_top = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "slug", "topic", "order", "summary", "body", "grade_column")}),
         ("Publishing", {"fields": ("status", "publish_at", "updated")}),

@@ -311,3 +311,17 @@ def test_admin_preview_is_staff_only(client):
     response = client.post(url, {"body": "Hi"})
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_admin_history_lists_versions_and_offers_an_earlier_one_to_restore(client):
+    article = make_article(body="The first wording.")
+    article.body = "The second wording."
+    article.save()
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    history = client.get(reverse("admin:pages_article_history", args=[article.pk]))
+    assert history.status_code == 200
+    first = article.history.earliest("history_date")
+    url = reverse("admin:pages_article_simple_history", args=[article.pk, first.history_id])
+    revert = client.get(url).content.decode()
+    assert "The first wording." in revert
+    assert "Revert" in revert

@@ -1,0 +1,124 @@
+"""Articles as readers and editors meet them, in a real Chromium."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from pages.models import Article, Status
+from tests.factories import make_article, make_user
+
+from .axe import axe_violations, describe
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def starter(transactional_db):
+    call_command("load_starter_content", stdout=StringIO())
+
+
+def sign_in(site, page, user):
+    site.open("/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_reader_goes_from_home_to_an_article_and_its_call_to_action(site, page, starter):
+    site.open("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Learn").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Learn about ketamine therapy")
+    page.get_by_role("link", name="What a ketamine session is like, step by step").click()
+    expect(page).to_have_url(re.compile(r"/learn/what-a-session-is-like/$"))
+
+    page.get_by_role("navigation", name="On this page").get_by_role(
+        "link", name="Step 5: rest and going home"
+    ).click()
+    expect(page).to_have_url(re.compile(r"#step-5-rest-and-going-home$"))
+    heading = page.get_by_role("heading", name="Step 5: rest and going home")
+    expect(heading).to_be_in_viewport()
+    assert heading.evaluate("el => el.matches(':target')")
+
+    page.locator("#next-step").get_by_role("link", name="Request a free consultation").click()
+    expect(page).to_have_url(re.compile(r"/consultation/\?from=/learn/what-a-session-is-like/$"))
+
+
+def test_faq_opens_as_a_disclosure(site, page, starter):
+    site.open("/learn/frequently-asked-questions/")
+    answer = page.get_by_text("Please ask in your free consultation, and we will explain")
+    expect(answer).to_be_hidden()
+    page.get_by_text("How much does ketamine therapy cost?").click()
+    expect(answer).to_be_visible()
+
+
+def test_draft_is_404_to_the_public_but_staff_preview_it(site, page, transactional_db):
+    make_article(slug="coming-soon", title="Coming soon", status=Status.DRAFT)
+    assert site.open("/learn/coming-soon/").status == 404
+    sign_in(site, page, make_user(is_staff=True, is_superuser=True))
+    response = site.open("/learn/coming-soon/")
+    assert response.status == 200
+    expect(page.get_by_role("status").filter(has_text="Draft preview")).to_be_visible()
+
+
+def test_editor_edits_publishes_and_sees_the_change(site, page, transactional_db):
+    from django.contrib.auth.models import Permission
+
+    editor = make_user(username="editor", is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="pages",
+            codename__in=["view_article", "change_article", "view_articlefaq",
+                          "change_articlefaq", "add_articlefaq"],
+        )
+    )  # fmt: skip
+    article = make_article(slug="draft-piece", title="Draft piece", status=Status.DRAFT)
+    sign_in(site, page, editor)
+    site.open(f"/admin/pages/article/{article.pk}/change/")
+    body = page.locator("#id_body")
+    body.fill("## Fresh heading\n\nA brand new sentence from the editor.")
+    preview = page.locator(".article-preview__body")
+    expect(preview.get_by_role("heading", name="Fresh heading")).to_be_visible()
+    page.locator("#id_status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.context.clear_cookies()
+    site.open("/learn/draft-piece/")
+    expect(page.get_by_text("A brand new sentence from the editor.")).to_be_visible()
+    expect(page.get_by_text("Draft preview")).to_have_count(0)
+    assert Article.objects.get(pk=article.pk).history.count() == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/learn/",
+        "/learn/what-a-session-is-like/",
+        "/learn/frequently-asked-questions/",
+        "/learn/search/?q=side+effects",
+        "/learn/search/?q=%21%21%21",
+        "/conditions/",
+        "/what-to-expect/",
+    ],
+)
+def test_article_pages_have_no_wcag_violations(site, page, starter, path):
+    site.open(path)
+    if path == "/":
+        expect(page.get_by_role("heading", name="Learn before you decide")).to_be_visible()
+    if "search/?q=side" in path:
+        expect(page.locator(".result mark").first).to_be_visible()
+    page.locator("details").evaluate_all("els => els.forEach(el => el.open = true)")
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+
+def test_article_page_makes_no_third_party_request(site, page, starter):
+    site.open("/learn/what-is-ketamine-therapy/")
+    page.wait_for_load_state("networkidle")
+    foreign = [url for url in site.seen if not url.startswith(site.url)]
+    assert foreign == []
