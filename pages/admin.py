@@ -109,6 +109,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         js = ("js/article-preview.js",)
         css = {"all": ("css/article-admin.css",)}
 
+    def view_on_site(self, article):
+        """Link straight to the article: drafts open as a staff-only preview.
+
+        The stock link goes through the sites framework, whose domain may not be this site's.
+        """
+        return article.get_absolute_url()
+
     @admin.display(description="review", ordering="next_review_due")
     def review_column(self, article):
         state = ReviewState(article.review_state)

@@ -117,8 +117,12 @@ def test_article_pages_have_no_wcag_violations(site, page, starter, path):
     assert violations == [], describe(violations)
 
 
-def test_article_page_makes_no_third_party_request(site, page, starter):
-    site.open("/learn/what-is-ketamine-therapy/")
+@pytest.mark.parametrize("path", ["/", "/learn/what-is-ketamine-therapy/"])
+def test_page_makes_no_third_party_request_and_breaks_no_csp_rule(site, page, starter, path):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text))
+    site.open(path)
     page.wait_for_load_state("networkidle")
     foreign = [url for url in site.seen if not url.startswith(site.url)]
     assert foreign == []
+    assert [text for text in errors if "Content Security Policy" in text] == []

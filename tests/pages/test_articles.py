@@ -325,3 +325,10 @@ def test_admin_history_lists_versions_and_offers_an_earlier_one_to_restore(clien
     revert = client.get(url).content.decode()
     assert "The first wording." in revert
     assert "Revert" in revert
+
+
+def test_admin_view_on_site_opens_the_article_on_this_site(client):
+    article = make_article(status=Status.DRAFT)
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:pages_article_change", args=[article.pk])).content.decode()
+    assert 'href="/learn/test-article/" class="viewsitelink"' in html
