@@ -30,16 +30,14 @@ def has_words(query: str) -> bool:
 
 def highlight(snippet: str) -> SafeString:
     """Return the snippet escaped, with only our own markers turned into <mark> tags."""
-    escaped = escape(snippet)
+    escaped = escape(" · ".join(line.strip() for line in snippet.splitlines() if line.strip()))
     return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def search_articles(query: str) -> list[Article]:
-    """Return the published articles matching the query, best first, each with a `snippet`."""
-    if not has_words(query):
-        return []
+def search_queryset(query: str):
+    """Return the published articles matching the query, best first, with a `headline`."""
     search = SearchQuery(query, search_type="websearch", config="english")
-    results = (
+    return (
         Article.objects.published()
         .filter(search_vector=search)
         .annotate(
@@ -57,9 +55,15 @@ def search_articles(query: str) -> list[Article]:
             ),
         )
         .only("title", "slug", "summary", "topic")
-        .order_by("-rank", "title")[:MAX_RESULTS]
+        .order_by("-rank", "title")
     )
-    articles = list(results)
+
+
+def search_articles(query: str) -> list[Article]:
+    """Return the best matches for the query, each with a safe highlighted `snippet`."""
+    if not has_words(query):
+        return []
+    articles = list(search_queryset(query)[:MAX_RESULTS])
     for article in articles:
         article.snippet = highlight(article.headline)
     return articles

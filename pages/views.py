@@ -135,6 +135,7 @@ def _render_article(request, article, preview=False):
         "article": article,
         "preview": preview,
         "canonical": canonical,
+        "image_url": absolute(article.hero_image.url) if article.hero_image else "",
         "related": related_articles(article),
         "trail": trail,
         "json_ld": [

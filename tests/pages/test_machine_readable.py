@@ -88,3 +88,11 @@ def test_home_page_describes_the_clinic_from_its_profile(client):
     assert clinic["telephone"] == "(555) 010-7777"
     assert clinic["address"]["addressRegion"] == profile.region
     assert clinic["openingHoursSpecification"]["dayOfWeek"][0] == "Monday"
+
+
+def test_article_picture_is_shared_with_its_description(client, settings):
+    make_article(hero_image="articles/calm-room.png", hero_image_alt="A quiet treatment room")
+    html = client.get("/learn/test-article/").content.decode()
+    assert f'content="{settings.SITE_URL}/media/articles/calm-room.png"' in html
+    assert 'alt="A quiet treatment room"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
