@@ -34,9 +34,14 @@ def highlight(snippet: str) -> SafeString:
     return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
+def text_query(query: str) -> SearchQuery:
+    """Return the query as PostgreSQL reads a web search: any input is valid, none is an error."""
+    return SearchQuery(query, search_type="websearch", config="english")
+
+
 def search_queryset(query: str):
     """Return the published articles matching the query, best first, with a `headline`."""
-    search = SearchQuery(query, search_type="websearch", config="english")
+    search = text_query(query)
     return (
         Article.objects.published()
         .filter(search_vector=search)
