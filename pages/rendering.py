@@ -31,7 +31,10 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|td|th|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # Ids the page around an article uses: a heading must never take one of them.
-RESERVED_IDS = {"main", "contents", "questions", "related", "disclaimer", "next-step"}
+RESERVED_IDS = {
+    "main", "contents", "questions", "related", "disclaimer", "next-step", "article-title",
+    "toc-heading", "faq-heading", "cta-heading", "related-heading", "search-q",
+}  # fmt: skip
 
 
 @dataclass
