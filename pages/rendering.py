@@ -48,7 +48,9 @@ class RenderedBody:
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Keep images on this site only: a health site makes no requests to anyone else."""
     if tag == "img" and attribute == "src":
-        return value if value.startswith("/") and not value.startswith("//") else None
+        # "//host" and "/\\host" both leave the site; only a plain local path may stay.
+        local = value.startswith("/") and value[1:2] not in ("/", "\\")
+        return value if local else None
     return value
 
 

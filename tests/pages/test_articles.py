@@ -108,6 +108,8 @@ def test_review_state_queries_match_the_property():
         ("<style>body{display:none}</style>", "<style"),
         ('<iframe src="https://example.com"></iframe>', "<iframe"),
         ('<img src="https://tracker.example/pixel.gif" alt="">', "tracker.example"),
+        ('<img src="//tracker.example/pixel.gif" alt="">', "tracker.example"),
+        ('<img src="/\\tracker.example/pixel.gif" alt="">', "tracker.example"),
         ("<svg><script>alert(1)</script></svg>", "<svg"),
     ],
 )
