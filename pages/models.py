@@ -398,10 +398,18 @@ def reading_grade(text: str) -> float:
 
 @receiver(models.signals.pre_save, sender=Article)
 def _remember_old_slug(sender, instance, raw=False, **kwargs):
-    """Keep the previous address of an article whose slug changes."""
-    if raw or instance.pk is None:
+    """Keep the previous address of an article whose slug changes.
+
+    An article that takes an address another article used to have takes it over: the old
+    redirect is dropped.
+    """
+    if raw:
         return
-    old = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-    if old and old != instance.slug:
+    old = None
+    if instance.pk is not None:
+        old = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old == instance.slug:
+        return
+    ArticleOldSlug.objects.filter(slug=instance.slug).delete()
+    if old:
         ArticleOldSlug.objects.update_or_create(slug=old, defaults={"article": instance})
-        ArticleOldSlug.objects.filter(slug=instance.slug).delete()
