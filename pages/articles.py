@@ -8,6 +8,8 @@ from .models import Article, ArticleFAQ, ArticleOldSlug, Topic
 
 LIST_FIELDS = ("title", "slug", "summary", "topic", "order", "publish_at", "updated")
 RELATED_COUNT = 3
+# Large columns the page never shows: loading them costs more than rendering the page.
+PAGE_UNUSED_FIELDS = ("body", "body_text", "search_vector")
 
 
 def _faqs():
@@ -29,7 +31,11 @@ def _faqs():
 def article_for_page(queryset, slug: str) -> Article | None:
     """Return the article with its reviewer and questions, in one query; None if absent."""
     return (
-        queryset.select_related("reviewed_by").annotate(faq_list=_faqs()).filter(slug=slug).first()
+        queryset.select_related("reviewed_by")
+        .defer(*PAGE_UNUSED_FIELDS)
+        .annotate(faq_list=_faqs())
+        .filter(slug=slug)
+        .first()
     )
 
 
