@@ -20,3 +20,10 @@ urlpatterns = [
 
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"
+
+if settings.DEBUG:
+    # Uploaded article pictures on the local development server; in production the web
+    # server or proxy must answer /media/ from MEDIA_ROOT.
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
