@@ -1,0 +1,204 @@
+"""Consultation requests, what staff do with them, and who looked at them."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.urls import reverse
+
+from .choices import (
+    OPEN_STATUSES,
+    BestTime,
+    Condition,
+    ContactMethod,
+    HowHeard,
+    Status,
+    USState,
+)
+
+MESSAGE_MAX_LENGTH = 2000
+NAME_MAX_LENGTH = 100
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Return the requests someone still has to act on."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def inbox_order(self):
+        """Return urgent requests first, then the oldest first."""
+        return self.order_by("-urgent", "created")
+
+
+class ConsultationRequest(models.Model):
+    """A patient's request for a free consultation, as they typed it, plus staff's handling."""
+
+    reference = models.CharField(max_length=8, unique=True, editable=False)
+    form_token = models.UUIDField(
+        unique=True, editable=False, help_text="One per form shown: a second submit is a repeat."
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    # What the patient sent (read-only to staff).
+    first_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    last_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    preferred_name = models.CharField("name they go by", max_length=NAME_MAX_LENGTH, blank=True)
+    email = models.EmailField(blank=True)
+    email_normalised = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
+    phone = models.CharField(
+        max_length=20, blank=True, db_index=True, help_text="International format, e.g. +1…"
+    )
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod)
+    ok_voicemail = models.BooleanField("OK to leave a voicemail", default=False)
+    ok_text = models.BooleanField("OK to text", default=False)
+    ok_name_clinic = models.BooleanField(
+        "OK to say the clinic's name or “ketamine” in a voicemail or text", default=False
+    )
+    best_times = ArrayField(
+        models.CharField(max_length=10, choices=BestTime), default=list, blank=True
+    )
+    state = models.CharField("US state", max_length=2, choices=USState)
+    conditions = ArrayField(
+        models.CharField(max_length=20, choices=Condition), default=list, blank=True
+    )
+    message = models.TextField(blank=True, max_length=MESSAGE_MAX_LENGTH)
+    how_heard = models.CharField(
+        "how they heard of us", max_length=10, choices=HowHeard, blank=True
+    )
+    is_adult = models.BooleanField("confirmed 18 or older", default=False)
+    privacy_notice_version = models.CharField(max_length=20)
+    consented_at = models.DateTimeField()
+    came_from = models.CharField(
+        "came from article", max_length=200, blank=True, help_text="The article page they read."
+    )
+
+    # Staff handling.
+    status = models.CharField(max_length=20, choices=Status, default=Status.NEW, db_index=True)
+    urgent = models.BooleanField(
+        default=False, db_index=True, help_text="The message used words that may mean a crisis."
+    )
+    spam_reason = models.CharField(max_length=40, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+        help_text="An earlier open request from the same email or phone.",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    legal_hold = models.BooleanField(
+        default=False, help_text="Keep this request whole: the retention clean-up skips it."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ConsultationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "consultation request"
+        ordering = ["-urgent", "created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="consultation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anonymised_at__isnull=False) | ~models.Q(email="", phone=""),
+                name="consultation_has_contact",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_adult=True) | models.Q(anonymised_at__isnull=False),
+                name="consultation_is_adult",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-urgent", "created"], name="consult_inbox_idx"),
+            models.Index(fields=["state"], name="consult_state_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:bookings_consultationrequest_change", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """Return the name to greet them by, as they wrote it."""
+        return self.preferred_name or f"{self.first_name} {self.last_name}".strip()
+
+
+class StatusChange(models.Model):
+    """One move of a request from one status to another: who, when, from and to."""
+
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+        get_latest_by = "changed_at"
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class Note(models.Model):
+    """An internal note by staff about a request. Notes are only ever added, never edited."""
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(max_length=4000)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self):
+        return f"Note by {self.author} at {self.created:%Y-%m-%d %H:%M}"
+
+
+class AccessLogEntry(models.Model):
+    """A staff member opened a request: who and when (an audit record, never edited)."""
+
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.PROTECT, related_name="access_log"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user} viewed {self.request} at {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class RetentionRun(models.Model):
+    """One run of the `anonymise_requests` clean-up: when, the cut-off, and what it wiped."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    cutoff = models.DateTimeField()
+    anonymised_count = models.PositiveIntegerField()
+    references = models.TextField(blank=True, help_text="The references it anonymised.")
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"Retention run {self.ran_at:%Y-%m-%d %H:%M}: {self.anonymised_count} anonymised"

@@ -6,4 +6,5 @@ app_name = "bookings"
 
 urlpatterns = [
     path("consultation/", views.consultation, name="consultation"),
+    path("consultation/thanks/", views.thanks, name="thanks"),
 ]

@@ -1,5 +1,74 @@
-from django.shortcuts import render
+"""The consultation request form, its confirmation page, and the pages for held requests."""
+
+import re
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from pages.models import ClinicProfile
+
+from . import ratelimit
+from .forms import ConsultationForm, new_form_token
+from .models import ConsultationRequest
+from .next_contact import next_contact
+from .services import submit_consultation_request
+
+SESSION_REQUEST = "consultation_request_id"
+SESSION_CAME_FROM = "consultation_came_from"
+ARTICLE_PATH = re.compile(r"/learn/[a-z0-9]+(?:-[a-z0-9]+)*/")
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def consultation(request):
-    return render(request, "bookings/consultation.html")
+    """Show the form; on a valid POST store the request and redirect to the confirmation."""
+    if request.method != "POST":
+        _remember_article(request)
+        form = ConsultationForm(initial={"token": new_form_token()})
+        return render(request, "bookings/consultation.html", {"form": form})
+    if ratelimit.is_limited(request):
+        return render(request, "bookings/rate_limited.html", status=429)
+    form = ConsultationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "bookings/consultation.html", {"form": form})
+    token_id, spam_reason = form.spam_check()
+    consultation_request = submit_consultation_request(
+        data=form.request_data(),
+        form_token=token_id,
+        spam_reason=spam_reason,
+        came_from=request.session.get(SESSION_CAME_FROM, ""),
+    )
+    ratelimit.count_request(request)
+    if consultation_request.status == "spam":
+        return render(request, "bookings/held.html")
+    request.session[SESSION_REQUEST] = consultation_request.pk
+    return redirect("bookings:thanks")
+
+
+def _remember_article(request) -> None:
+    """Keep the article the visitor came from (a /learn/ path and nothing else) in the session."""
+    came_from = request.GET.get("from", "")
+    if ARTICLE_PATH.fullmatch(came_from):
+        request.session[SESSION_CAME_FROM] = came_from
+
+
+@never_cache
+@require_safe
+def thanks(request):
+    """Show the reference and when to expect contact, for the request this browser sent."""
+    pk = request.session.get(SESSION_REQUEST)
+    consultation_request = ConsultationRequest.objects.filter(pk=pk).first() if pk else None
+    if consultation_request is None:
+        return redirect("bookings:consultation")
+    clinic = ClinicProfile.objects.load()
+    estimate = next_contact(
+        timezone.now(),
+        open_weekdays=clinic.open_weekdays,
+        opens_at=clinic.opens_at,
+        closes_at=clinic.closes_at,
+        tz=clinic.tz,
+    )
+    context = {"consultation_request": consultation_request, "estimate": estimate}
+    return render(request, "bookings/thanks.html", context)

@@ -293,6 +293,23 @@ CRISIS_LINE = {
 # Bump when the privacy notice text changes; each consent records the version it agreed to.
 PRIVACY_NOTICE_VERSION = "2026-11-21"
 
+# Consultation requests
+# Successful form submissions allowed per visitor (by IP address) per hour ("5/h") or day ("20/d").
+CONSULTATION_RATE_LIMIT = env("CONSULTATION_RATE_LIMIT", "5/h")
+# A form sent back faster than a person can type is kept, but marked as spam.
+CONSULTATION_MIN_FILL_SECONDS = env_int("CONSULTATION_MIN_FILL_SECONDS", 4)
+# How many proxies (load balancer, CDN) sit in front of the app and append to X-Forwarded-For.
+# 0 means the app is reached directly and REMOTE_ADDR is the visitor; never trust the header then.
+CONSULTATION_TRUSTED_PROXY_COUNT = env_int("CONSULTATION_TRUSTED_PROXY_COUNT", 0)
+# The inbox highlights open requests older than this many hours (the front desk's target).
+INBOX_TARGET_HOURS = env_int("INBOX_TARGET_HOURS", 24)
+# Closed requests older than this many days are anonymised by `manage.py anonymise_requests`.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
+# A notification email that fails is retried this many times, waiting longer each time.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 10)
+# The first retry waits this many seconds; each later one waits twice as long, up to an hour.
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+
 # Logging
 # One line per event on stderr, for the process manager to collect. Request bodies and form
 # values are never logged: they may hold health information.

@@ -1,6 +1,13 @@
 """Small helpers that make test data: `make_<thing>(**overrides)`."""
 
+import time
+import uuid
+
 from django.contrib.auth import get_user_model
+from django.core import signing
+
+from bookings.forms import TOKEN_SALT
+from bookings.services import submit_consultation_request
 
 
 def make_user(*, username="staff", password="correct horse battery", **overrides):
@@ -40,3 +47,57 @@ def make_article(*, faqs=(), **overrides):
     for index, (question, answer) in enumerate(faqs):
         ArticleFAQ.objects.create(article=article, question=question, answer=answer, order=index)
     return article
+
+
+def consultation_data(**overrides) -> dict:
+    """Return the model fields of a valid consultation request, as the form would clean them."""
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "preferred_name": "",
+        "email": "ada@example.com",
+        "phone": "+15035550142",
+        "preferred_contact": "call",
+        "ok_voicemail": True,
+        "ok_text": False,
+        "ok_name_clinic": False,
+        "best_times": ["morning"],
+        "state": "OR",
+        "conditions": ["depression"],
+        "message": "",
+        "how_heard": "",
+        "is_adult": True,
+    }
+    return {**data, **overrides}
+
+
+def make_consultation_request(*, spam_reason="", came_from="", **overrides):
+    """Store a request through the real service (notifications queued like the site does)."""
+    return submit_consultation_request(
+        data=consultation_data(**overrides),
+        form_token=uuid.uuid4(),
+        spam_reason=spam_reason,
+        came_from=came_from,
+    )
+
+
+def consultation_post(**overrides) -> dict:
+    """Return POST data for the consultation form that passes every check."""
+    token = signing.dumps({"id": uuid.uuid4().hex, "t": int(time.time()) - 60}, salt=TOKEN_SALT)
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "phone": "503 555 0142",
+        "preferred_contact": "call",
+        "ok_voicemail": "on",
+        "state": "OR",
+        "conditions": ["depression"],
+        "message": "",
+        "is_adult": "on",
+        "consent": "on",
+        "token": token,
+        "website": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

@@ -1,0 +1,319 @@
+"""The front desk's inbox of consultation requests, and the superuser's audit pages."""
+
+import datetime
+
+import phonenumbers
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import services
+from .admin_filters import AssignedFilter, ConditionFilter, StatusFilter
+from .choices import OPEN_STATUSES, BestTime, Condition, Status
+from .models import AccessLogEntry, ConsultationRequest, Note, RetentionRun, StatusChange
+
+EDITABLE_FIELDS = ("status", "assigned_to", "legal_hold")
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ("changed_at", "from_status", "to_status", "changed_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NoteInline(admin.TabularInline):
+    """The notes so far, read-only: notes are never edited or removed."""
+
+    model = Note
+    fields = ("created", "author", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "internal notes"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AddNoteInline(admin.StackedInline):
+    """One empty box to add a note; the author and time are set by services.add_note."""
+
+    model = Note
+    fields = ("text",)
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = "new internal note"
+    verbose_name_plural = "add an internal note"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "name",
+        "preferred_contact",
+        "urgent_flag",
+        "status",
+        "assigned_to",
+        "age",
+        "repeat_of",
+    )
+    list_display_links = ("reference", "name")
+    list_filter = (StatusFilter, AssignedFilter, "urgent", ConditionFilter, "state", "created")
+    list_select_related = ("assigned_to", "duplicate_of")
+    search_fields = ("first_name", "last_name", "preferred_name")
+    search_help_text = "Search by name, email, phone number or reference."
+    date_hierarchy = "created"
+    ordering = ("-urgent", "created")
+    actions = ("assign_to_me", "mark_contacting", "close", "mark_spam")
+    inlines = (StatusChangeInline, NoteInline, AddNoteInline)
+    fieldsets = (
+        ("Handling", {"fields": EDITABLE_FIELDS}),
+        (
+            "How to reach them",
+            {
+                "fields": (
+                    ("first_name", "last_name"),
+                    "preferred_name",
+                    ("email", "phone"),
+                    "preferred_contact",
+                    ("ok_voicemail", "ok_text", "ok_name_clinic"),
+                    "best_times_display",
+                )
+            },
+        ),
+        (
+            "What they told us",
+            {"fields": ("state", "conditions_display", "message", "how_heard", "came_from")},
+        ),
+        (
+            "Record",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "reference",
+                    "created",
+                    "urgent",
+                    "repeat_of",
+                    "spam_reason",
+                    "is_adult",
+                    ("privacy_notice_version", "consented_at"),
+                    "anonymised_at",
+                ),
+            },
+        ),
+    )
+
+    class Media:
+        css = {"all": ("css/admin-bookings.css",)}
+
+    def get_readonly_fields(self, request, obj=None):
+        """Make everything the patient sent read-only: staff change only status, owner, hold."""
+        names = [f for group in self.fieldsets for f in _flatten(group[1]["fields"])]
+        return [name for name in names if name not in EDITABLE_FIELDS]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Match names loosely, and email, phone and reference exactly in any format."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return results, may_have_duplicates
+        exact = queryset.filter(reference=term.upper()) | queryset.filter(
+            email_normalised=services.normalise_email(term)
+        )
+        phone = _as_e164(term)
+        if phone:
+            exact |= queryset.filter(phone=phone)
+        return results | exact, may_have_duplicates
+
+    def has_add_permission(self, request):
+        return False  # requests only come from the website's form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # old requests are anonymised (anonymise_requests), never deleted
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Show a request, recording who opened it."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and obj is not None:
+            services.record_access(request=obj, user=request.user)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        """Save staff's changes through the one service that records status history."""
+        current = ConsultationRequest.objects.get(pk=obj.pk)
+        services.update_requests(
+            requests=[current],
+            actor=request.user,
+            status=obj.status,
+            assigned_to=obj.assigned_to,
+            legal_hold=obj.legal_hold,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Note:
+            return super().save_formset(request, form, formset, change)
+        for note in formset.save(commit=False):
+            if note.text.strip():
+                services.add_note(request=form.instance, author=request.user, text=note.text)
+
+    @admin.display(description="name", ordering="last_name")
+    def name(self, obj):
+        return obj.display_name
+
+    @admin.display(description="urgent", boolean=True, ordering="-urgent")
+    def urgent_flag(self, obj):
+        return obj.urgent
+
+    @admin.display(description="age", ordering="created")
+    def age(self, obj):
+        elapsed = timezone.now() - obj.created
+        overdue = obj.status in OPEN_STATUSES and elapsed > datetime.timedelta(
+            hours=settings.INBOX_TARGET_HOURS
+        )
+        css = "inbox-age inbox-age--overdue" if overdue else "inbox-age"
+        return format_html('<span class="{}">{}</span>', css, _short_age(elapsed))
+
+    @admin.display(description="repeat of")
+    def repeat_of(self, obj):
+        if obj.duplicate_of is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', obj.duplicate_of.get_admin_url(), obj.duplicate_of.reference
+        )
+
+    @admin.display(description="best times to reach them")
+    def best_times_display(self, obj):
+        return _labels(BestTime, obj.best_times)
+
+    @admin.display(description="would like help with")
+    def conditions_display(self, obj):
+        return _labels(Condition, obj.conditions)
+
+    @admin.action(description="Assign to me")
+    def assign_to_me(self, request, queryset):
+        self._report(
+            request,
+            services.update_requests(
+                requests=queryset, actor=request.user, assigned_to=request.user
+            ),
+        )
+
+    @admin.action(description="Mark as contacting")
+    def mark_contacting(self, request, queryset):
+        self._report(
+            request,
+            services.update_requests(
+                requests=queryset, actor=request.user, status=Status.CONTACTING
+            ),
+        )
+
+    @admin.action(description="Close")
+    def close(self, request, queryset):
+        self._report(
+            request,
+            services.update_requests(requests=queryset, actor=request.user, status=Status.CLOSED),
+        )
+
+    @admin.action(description="Mark as spam")
+    def mark_spam(self, request, queryset):
+        self._report(
+            request,
+            services.update_requests(requests=queryset, actor=request.user, status=Status.SPAM),
+        )
+
+    def _report(self, request, count: int) -> None:
+        self.message_user(request, f"{count} request{'s' if count != 1 else ''} updated.")
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Who opened which request, when: for a superuser to review, never to edit."""
+
+    list_display = ("viewed_at", "user", "request")
+    list_filter = ("user",)
+    search_fields = ("request__reference", "user__username")
+    date_hierarchy = "viewed_at"
+    list_select_related = ("user", "request")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(AccessLogEntryAdmin):
+    """What each retention clean-up anonymised."""
+
+    list_display = ("ran_at", "cutoff", "anonymised_count")
+    list_filter = ()
+    search_fields = ("references",)
+    date_hierarchy = "ran_at"
+    list_select_related = ()
+
+
+def _flatten(fields):
+    for field in fields:
+        yield from (field if isinstance(field, tuple) else (field,))
+
+
+def _labels(choices, values) -> str:
+    labels = dict(choices.choices)
+    return ", ".join(labels.get(value, value) for value in values) or "-"
+
+
+def _short_age(elapsed: datetime.timedelta) -> str:
+    hours = int(elapsed.total_seconds() // 3600)
+    if hours < 1:
+        return f"{int(elapsed.total_seconds() // 60)} min"
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} d"
+
+
+def _as_e164(term: str) -> str:
+    try:
+        number = phonenumbers.parse(term, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,65 @@
+"""The inbox's filters: open requests by default, mine or unassigned, and by condition."""
+
+from django.contrib import admin
+
+from .choices import OPEN_STATUSES, Condition, Status
+
+OPEN = "open"
+ALL = "all"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Filter by status; with nothing chosen, show the open requests (new and in progress)."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(OPEN, "Open (new and in progress)"), *Status.choices, (ALL, "All")]
+
+    def queryset(self, request, queryset):
+        value = self.value() or OPEN
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == ALL:
+            return queryset
+        return queryset.filter(status=value)
+
+    def choices(self, changelist):
+        current = self.value() or OPEN
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Me"), ("none", "Nobody yet"), ("others", "Someone else")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        if self.value() == "others":
+            return queryset.exclude(assigned_to=request.user).exclude(assigned_to__isnull=True)
+        return queryset
+
+
+class ConditionFilter(admin.SimpleListFilter):
+    title = "would like help with"
+    parameter_name = "condition"
+
+    def lookups(self, request, model_admin):
+        return Condition.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Condition.values:
+            return queryset.filter(conditions__contains=[self.value()])
+        return queryset

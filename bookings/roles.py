@@ -1,0 +1,72 @@
+"""The staff roles, as data: each group and the permissions it holds.
+
+`sync_roles()` makes the groups match this list. It runs in a data migration and again after
+every `migrate` (post_migrate), so a permission whose model arrives in a later migration (the
+articles) is added as soon as that model exists; permissions of models not installed yet are
+skipped, never invented. Permissions only ever get added here, so a clinic's own extra grants
+survive; to take one away, do it in the admin (Groups).
+"""
+
+from django.apps import apps as global_apps
+
+FRONT_DESK = "Front desk"
+EDITOR = "Editor"
+
+ROLES = {
+    # Triage the inbox: read requests, change status/owner, add notes. No deleting, no articles.
+    FRONT_DESK: [
+        ("bookings", "view_consultationrequest"),
+        ("bookings", "change_consultationrequest"),
+        ("bookings", "add_note"),
+        ("bookings", "view_note"),
+        ("bookings", "view_statuschange"),
+    ],
+    # Write and update articles and the clinic's details. Never sees a request.
+    EDITOR: [
+        ("pages", "add_article"),
+        ("pages", "change_article"),
+        ("pages", "view_article"),
+        ("pages", "add_articlefaq"),
+        ("pages", "change_articlefaq"),
+        ("pages", "view_articlefaq"),
+        ("pages", "add_clinician"),
+        ("pages", "change_clinician"),
+        ("pages", "view_clinician"),
+        ("pages", "change_clinicprofile"),
+        ("pages", "view_clinicprofile"),
+    ],
+}
+
+
+def sync_roles(apps=global_apps, using="default") -> None:
+    """Create the groups and give them every listed permission whose model exists."""
+    Group = apps.get_model("auth", "Group")
+    for name, permissions in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        found = [p for p in (_permission(apps, using, *pair) for pair in permissions) if p]
+        group.permissions.add(*found)
+
+
+def remove_roles(apps=global_apps, using="default") -> None:
+    """Delete the groups this module creates (the reverse of the data migration)."""
+    apps.get_model("auth", "Group").objects.using(using).filter(name__in=ROLES).delete()
+
+
+def _permission(apps, using, app_label: str, codename: str):
+    """Return the permission, creating it if its model exists but it does not yet."""
+    action, model_name = codename.split("_", 1)
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    content_type, _ = ContentType.objects.using(using).get_or_create(
+        app_label=app_label, model=model._meta.model_name
+    )
+    permission, _ = Permission.objects.using(using).get_or_create(
+        content_type=content_type,
+        codename=codename,
+        defaults={"name": f"Can {action} {model._meta.verbose_name}"},
+    )
+    return permission

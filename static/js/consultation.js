@@ -1,0 +1,50 @@
+/* Consultation form: small progressive enhancements. The form works fully without them.
+   - After a failed submit, move focus to the error summary so it is read out first.
+   - Show how many characters are left in the message box as the visitor types. */
+(function () {
+  "use strict";
+
+  var summary = document.querySelector(".govuk-error-summary");
+  if (summary) {
+    summary.focus();
+  }
+
+  var counters = document.querySelectorAll("[data-module='govuk-character-count']");
+  Array.prototype.forEach.call(counters, function (wrapper) {
+    var max = parseInt(wrapper.getAttribute("data-maxlength"), 10);
+    var field = wrapper.querySelector("textarea");
+    if (!field || !max) {
+      return;
+    }
+    var message = document.getElementById(field.id + "-info");
+    // The visible count changes on every key; screen readers hear it once typing pauses.
+    var spoken = document.createElement("span");
+    spoken.className = "govuk-visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    message.setAttribute("aria-live", "off");
+    message.parentNode.insertBefore(spoken, message.nextSibling);
+    var timer = null;
+
+    function text() {
+      var left = max - field.value.length;
+      var count = Math.abs(left).toLocaleString("en-US");
+      var noun = Math.abs(left) === 1 ? " character" : " characters";
+      return left < 0 ? "You have " + count + noun + " too many"
+                      : "You have " + count + noun + " remaining";
+    }
+
+    function update() {
+      var over = field.value.length > max;
+      message.textContent = text();
+      message.classList.toggle("govuk-character-count__message--over", over);
+      field.classList.toggle("govuk-textarea--error", over);
+    }
+
+    field.addEventListener("input", function () {
+      update();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { spoken.textContent = text(); }, 1000);
+    });
+    update();
+  });
+}());
