@@ -2,7 +2,9 @@
 
 Only the reference, the clinic's own details and the general next steps go in: no name, no
 message, no conditions, no ticked boxes. tests/bookings/test_notifications.py proves it by filling
-every patient field with a marker and checking that no marker reaches either email.
+every patient field with a marker and checking that no marker reaches either email. The
+acknowledgement does not name the clinic either: the clinic's name may say "ketamine", and a
+patient's mailbox may be shared (set DEFAULT_FROM_EMAIL to a discreet sender name too).
 """
 
 from django.conf import settings

@@ -129,6 +129,8 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, message in self.error_messages_by_field.items():
             self.fields[name].error_messages["required"] = message
+        for field in self.fields.values():
+            field.error_messages["null_characters_not_allowed"] = CONTROL_MESSAGE
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the right format, like name@example.com"
         )

@@ -1,0 +1,173 @@
+"""Sending the form: stored once, confirmed without patient data in URLs, crisis and repeats."""
+
+import re
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from bookings.choices import Status
+from bookings.models import ConsultationRequest, StatusChange
+from bookings.services import REFERENCE_ALPHABET, submit_consultation_request
+from tests.factories import consultation_data, consultation_post, make_consultation_request
+
+pytestmark = pytest.mark.django_db
+FORM = "/consultation/"
+THANKS = "/consultation/thanks/"
+
+
+def test_form_page_shows_the_crisis_numbers_and_the_fields(client):
+    page = client.get(FORM).content.decode()
+    assert "This form is not for emergencies" in page
+    assert 'href="tel:988"' in page and 'href="tel:911"' in page
+    assert 'autocomplete="given-name"' in page and 'inputmode="tel"' in page
+    assert 'inputmode="email"' in page and 'autocomplete="address-level1"' in page
+
+
+def test_valid_request_is_stored_and_redirects_to_a_confirmation_without_patient_data(client):
+    response = client.post(FORM, consultation_post(message="Hello"))
+    assert response.status_code == 302
+    assert response["Location"] == THANKS
+    request = ConsultationRequest.objects.get()
+    assert request.status == Status.NEW
+    assert request.phone == "+15035550142"
+    assert request.privacy_notice_version == settings.PRIVACY_NOTICE_VERSION
+    assert request.consented_at is not None
+    assert request.status_changes.get().to_status == Status.NEW
+    page = client.get(THANKS).content.decode()
+    assert request.reference in page
+    assert "Ada" not in page and "ada@example.com" not in page
+    assert "expect to hear from us" in page
+
+
+def test_reference_is_short_and_unambiguous():
+    reference = make_consultation_request().reference
+    assert re.fullmatch(rf"[{REFERENCE_ALPHABET}]{{3}}-[{REFERENCE_ALPHABET}]{{4}}", reference)
+
+
+def test_confirmation_without_a_request_in_the_session_goes_back_to_the_form(client):
+    make_consultation_request()
+    response = client.get(THANKS)
+    assert response.status_code == 302 and response["Location"] == FORM
+
+
+def test_confirmation_is_never_cached(client):
+    client.post(FORM, consultation_post())
+    assert "no-store" in client.get(THANKS)["Cache-Control"]
+
+
+def test_double_submit_stores_one_request_and_both_land_on_the_same_confirmation(client):
+    post = consultation_post()
+    first = client.post(FORM, post)
+    reference = client.get(THANKS).context["consultation_request"].reference
+    second = client.post(FORM, post)
+    assert first["Location"] == second["Location"] == THANKS
+    assert ConsultationRequest.objects.count() == 1
+    assert client.get(THANKS).context["consultation_request"].reference == reference
+    assert len(mail.outbox) == 2  # one staff email and one acknowledgement, not four
+
+
+def test_the_form_token_is_unique_in_the_database():
+    token = uuid.uuid4()
+    first = submit_consultation_request(data=consultation_data(), form_token=token)
+    again = submit_consultation_request(
+        data=consultation_data(first_name="Other"), form_token=token
+    )
+    assert again.pk == first.pk
+    assert ConsultationRequest.objects.count() == 1
+
+
+def test_an_invalid_form_keeps_everything_typed(client):
+    post = consultation_post(
+        email="not-an-email", message="My <b>message</b>", best_times=["evening"]
+    )
+    page = client.post(FORM, post).content.decode()
+    assert ConsultationRequest.objects.count() == 0
+    assert 'value="not-an-email"' in page
+    assert "My &lt;b&gt;message&lt;/b&gt;" in page
+    assert re.search(r'value="evening"\s+checked', page)
+    assert 'href="#id_email"' in page  # the error summary links to the field
+    assert "<title>Error: " in page
+
+
+def test_error_summary_links_a_checkbox_group_to_its_first_box(client):
+    page = client.post(FORM, consultation_post(conditions=None)).content.decode()
+    assert 'href="#id_conditions_1"' in page
+    assert 'id="id_conditions_1"' in page
+
+
+def test_markup_is_stored_literally_and_shown_escaped(client):
+    client.post(FORM, consultation_post(first_name="<script>alert(1)</script>", message="<i>hi"))
+    request = ConsultationRequest.objects.get()
+    assert request.first_name == "<script>alert(1)</script>"
+    assert request.message == "<i>hi"
+
+
+def test_crisis_language_flags_the_request_and_leads_with_988(client):
+    client.post(FORM, consultation_post(message="Some days I want to die."))
+    request = ConsultationRequest.objects.get()
+    assert request.urgent
+    page = client.get(THANKS).content.decode()
+    main = page[page.index("<main") :]
+    assert main.index("Call 988") < main.index(request.reference)
+    assert "If you need help right now" in page
+
+
+def test_an_ordinary_message_is_not_urgent(client):
+    client.post(FORM, consultation_post(message="I would like to know more."))
+    assert not ConsultationRequest.objects.get().urgent
+    assert "If you need help right now" not in client.get(THANKS).content.decode()
+
+
+def test_repeat_request_with_the_same_email_links_to_the_earlier_open_one():
+    first = make_consultation_request(email="Ada@Example.com", phone="")
+    repeat = make_consultation_request(email="ada@example.com ", phone="")
+    assert repeat.duplicate_of == first
+    assert ConsultationRequest.objects.count() == 2
+
+
+def test_repeat_request_with_the_same_phone_links_to_the_earlier_open_one():
+    first = make_consultation_request(email="one@example.com")
+    repeat = make_consultation_request(email="two@example.com")
+    assert repeat.duplicate_of == first
+
+
+def test_a_request_after_a_closed_one_is_not_a_repeat():
+    first = make_consultation_request()
+    ConsultationRequest.objects.filter(pk=first.pk).update(status=Status.CLOSED)
+    assert make_consultation_request().duplicate_of is None
+
+
+def test_came_from_an_article_is_stored(client):
+    client.get(FORM + "?from=/learn/what-is-ketamine/")
+    client.post(FORM, consultation_post())
+    assert ConsultationRequest.objects.get().came_from == "/learn/what-is-ketamine/"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["https://evil.example/learn/x/", "//evil.example/", "/learn/../admin/", "/learn/x/?a=b", "/"],
+)
+def test_came_from_anything_but_an_article_path_is_ignored(client, bad):
+    page = client.get(FORM, {"from": bad}).content.decode()
+    client.post(FORM, consultation_post())
+    assert ConsultationRequest.objects.get().came_from == ""
+    assert "evil.example" not in page
+
+
+def test_database_refuses_a_request_without_any_contact():
+    with pytest.raises(Exception, match="consultation_has_contact"):
+        make_consultation_request(email="", phone="")
+
+
+def test_database_refuses_an_unknown_status():
+    request = make_consultation_request()
+    with pytest.raises(Exception, match="consultation_status_valid"):
+        ConsultationRequest.objects.filter(pk=request.pk).update(status="lost")
+
+
+def test_status_history_starts_with_the_first_status():
+    request = make_consultation_request()
+    assert list(StatusChange.objects.values_list("from_status", "to_status")) == [("", "new")]
+    assert request.status_changes.get().changed_by is None
