@@ -1,4 +1,4 @@
-"""The crisis phrase list: every phrase is caught, in any case or spacing; ordinary words are not."""
+"""The crisis phrase list: every phrase is caught in any case or spacing; ordinary words are not."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The consultation form: every bad input gets a kind, specific message; good input is kept as typed."""
+"""The consultation form: every bad input gets a kind, specific message; good input is kept."""
 
 import pytest
 
