@@ -180,9 +180,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
             return super().save_formset(request, form, formset, change)
-        for note in formset.save(commit=False):
-            if note.text.strip():
-                services.add_note(request=form.instance, author=request.user, text=note.text)
+        formset.new_objects = [
+            services.add_note(request=form.instance, author=request.user, text=note.text)
+            for note in formset.save(commit=False)
+            if note.text.strip()
+        ]
 
     @admin.display(description="name", ordering="last_name")
     def name(self, obj):

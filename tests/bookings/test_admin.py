@@ -1,0 +1,199 @@
+"""The front desk's inbox in the real admin: order, filters, search, triage, notes, audit."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from bookings.choices import Status
+from bookings.models import AccessLogEntry, ConsultationRequest, Note, StatusChange
+from bookings.roles import FRONT_DESK
+from tests.factories import make_consultation_request, make_user
+
+pytestmark = pytest.mark.django_db
+INBOX = "/admin/bookings/consultationrequest/"
+
+
+@pytest.fixture
+def front_desk(client):
+    user = make_user(username="frida", is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
+    client.force_login(user)
+    return user
+
+
+def request_aged(hours: float, **overrides) -> ConsultationRequest:
+    request = make_consultation_request(**overrides)
+    created = timezone.now() - datetime.timedelta(hours=hours)
+    ConsultationRequest.objects.filter(pk=request.pk).update(created=created)
+    request.refresh_from_db()
+    return request
+
+
+def inbox(client, query="") -> list[str]:
+    response = client.get(INBOX + query)
+    assert response.status_code == 200
+    return [r.reference for r in response.context["cl"].result_list]
+
+
+def change_post(client, request, **changes) -> dict:
+    """Return the POST data of the change page as it stands, with `changes` applied."""
+    context = client.get(f"{INBOX}{request.pk}/change/").context
+    data = {"status": request.status, "assigned_to": request.assigned_to_id or ""}
+    if request.legal_hold:
+        data["legal_hold"] = "on"
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for form in formset.initial_forms:
+            data[f"{form.prefix}-id"] = form.instance.pk
+            data[f"{form.prefix}-request"] = request.pk
+    data.update(changes)
+    return data
+
+
+def test_inbox_shows_open_requests_urgent_first_then_oldest(client, front_desk):
+    newest = request_aged(1, email="a@example.com", phone="")
+    oldest = request_aged(30, email="b@example.com", phone="")
+    urgent = request_aged(0.5, email="c@example.com", phone="", message="I want to die")
+    closed = request_aged(50, email="d@example.com", phone="")
+    ConsultationRequest.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    assert inbox(client) == [urgent.reference, oldest.reference, newest.reference]
+    assert closed.reference in inbox(client, "?status=all")
+    assert inbox(client, "?status=closed") == [closed.reference]
+
+
+def test_age_past_the_target_is_highlighted(client, front_desk, settings):
+    settings.INBOX_TARGET_HOURS = 24
+    request_aged(30)
+    page = client.get(INBOX).content.decode()
+    assert '<span class="inbox-age inbox-age--overdue">30 h</span>' in page
+    assert "css/admin-bookings.css" in page
+
+
+def test_inbox_shows_the_repeat_link(client, front_desk):
+    first = make_consultation_request()
+    repeat = make_consultation_request()
+    page = client.get(INBOX).content.decode()
+    assert f'<a href="{first.get_admin_url()}">{first.reference}</a>' in page
+    assert repeat.duplicate_of == first
+
+
+@pytest.mark.parametrize(
+    "term", ["(503) 555-0142", "503.555.0142", "ADA@EXAMPLE.COM", "lovelace", "{ref_lower}"]
+)
+def test_search_finds_by_phone_email_name_and_reference(client, front_desk, term):
+    request = make_consultation_request()
+    make_consultation_request(first_name="Bo", last_name="Other", email="bo@x.com", phone="")
+    term = term.format(ref_lower=request.reference.lower())
+    assert inbox(client, "?" + f"q={term}".replace(" ", "+")) == [request.reference]
+
+
+def test_assigned_to_me_and_unassigned_filters(client, front_desk):
+    mine = make_consultation_request(email="m@example.com", phone="")
+    nobodys = make_consultation_request(email="n@example.com", phone="")
+    ConsultationRequest.objects.filter(pk=mine.pk).update(assigned_to=front_desk)
+    assert inbox(client, "?assigned=me") == [mine.reference]
+    assert inbox(client, "?assigned=none") == [nobodys.reference]
+
+
+def test_condition_filter(client, front_desk):
+    ptsd = make_consultation_request(email="p@example.com", phone="", conditions=["ptsd"])
+    make_consultation_request(email="q@example.com", phone="", conditions=["anxiety"])
+    assert inbox(client, "?condition=ptsd") == [ptsd.reference]
+
+
+def test_change_page_shows_the_discretion_banner_and_escapes_markup(client, front_desk):
+    request = make_consultation_request(
+        first_name="<b>Bold</b>", message="<script>alert(1)</script>", ok_text=False
+    )
+    page = client.get(f"{INBOX}{request.pk}/change/").content.decode()
+    assert "Do NOT text" in page and "OK to leave a voicemail" in page
+    assert "Do NOT name the clinic" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page and "<b>Bold</b>" not in page
+    assert 'name="first_name"' not in page and 'name="message"' not in page
+
+
+def test_opening_a_request_is_recorded_in_the_access_log(client, front_desk):
+    request = make_consultation_request()
+    client.get(f"{INBOX}{request.pk}/change/")
+    client.get(f"{INBOX}{request.pk}/change/")
+    entries = AccessLogEntry.objects.filter(request=request, user=front_desk)
+    assert entries.count() == 2
+
+
+def test_listing_the_inbox_is_not_an_access(client, front_desk):
+    make_consultation_request()
+    client.get(INBOX)
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_staff_change_status_and_assignee_and_the_history_records_who(client, front_desk):
+    request = make_consultation_request()
+    data = change_post(client, request, status="contacting", assigned_to=front_desk.pk)
+    response = client.post(f"{INBOX}{request.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    request.refresh_from_db()
+    assert request.status == Status.CONTACTING and request.assigned_to == front_desk
+    change = StatusChange.objects.filter(request=request).latest()
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        "new",
+        "contacting",
+        front_desk,
+    )
+
+
+def test_patient_fields_cannot_be_changed_through_the_admin(client, front_desk):
+    request = make_consultation_request()
+    data = change_post(client, request, first_name="Changed", message="Changed")
+    client.post(f"{INBOX}{request.pk}/change/", data)
+    request.refresh_from_db()
+    assert request.first_name == "Ada" and request.message == ""
+
+
+def test_notes_are_added_with_author_and_time_and_never_edited(client, front_desk):
+    request = make_consultation_request()
+    data = change_post(client, request)
+    data["notes-2-0-text"] = "Left a voicemail, no names"
+    assert client.post(f"{INBOX}{request.pk}/change/", data).status_code == 302
+    note = Note.objects.get()
+    assert note.author == front_desk and note.created is not None
+    data = change_post(client, request)
+    data["notes-0-text"] = "Rewritten history"
+    client.post(f"{INBOX}{request.pk}/change/", data)
+    note.refresh_from_db()
+    assert note.text == "Left a voicemail, no names"
+    assert Note.objects.count() == 1
+
+
+def bulk(client, action, *requests):
+    ids = [str(r.pk) for r in requests]
+    return client.post(INBOX, {"action": action, "_selected_action": ids})
+
+
+def test_bulk_actions_go_through_the_service_and_record_history(client, front_desk):
+    one = make_consultation_request(email="1@example.com", phone="")
+    two = make_consultation_request(email="2@example.com", phone="")
+    bulk(client, "assign_to_me", one, two)
+    bulk(client, "mark_contacting", one, two)
+    bulk(client, "close", one)
+    bulk(client, "mark_spam", two)
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert one.assigned_to == two.assigned_to == front_desk
+    assert (one.status, two.status) == (Status.CLOSED, Status.SPAM)
+    assert list(one.status_changes.values_list("to_status", flat=True)) == [
+        "new",
+        "contacting",
+        "closed",
+    ]
+    assert all(c.changed_by == front_desk for c in one.status_changes.all()[1:])
+
+
+def test_front_desk_cannot_delete_or_add_requests(client, front_desk):
+    request = make_consultation_request()
+    assert client.get(f"{INBOX}{request.pk}/delete/").status_code == 403
+    assert client.get(f"{INBOX}add/").status_code == 403
+    assert "delete_selected" not in client.get(INBOX).content.decode()
