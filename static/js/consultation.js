@@ -1,5 +1,6 @@
 /* Consultation form: small progressive enhancements. The form works fully without them.
-   - After a failed submit, move focus to the error summary so it is read out first.
+   - After a failed submit, move focus to the error summary so it is read out first, and
+     make its links put the cursor in the field they name.
    - Show how many characters are left in the message box as the visitor types. */
 (function () {
   "use strict";
@@ -7,6 +8,18 @@
   var summary = document.querySelector(".govuk-error-summary");
   if (summary) {
     summary.focus();
+    // A link in the summary puts the cursor in the field, with its question in view.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) {
+        return;
+      }
+      event.preventDefault();
+      var group = field.closest(".govuk-form-group") || field;
+      group.scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
   }
 
   var counters = document.querySelectorAll("[data-module='govuk-character-count']");

@@ -1,0 +1,163 @@
+"""A patient asks for a consultation, and the front desk picks it up: in a real Chromium."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.models import Group
+
+from bookings.choices import Status
+from bookings.models import AccessLogEntry, ConsultationRequest, Note
+from bookings.roles import FRONT_DESK
+from tests.factories import make_consultation_request, make_user
+
+from .axe import axe_violations, describe
+
+REFERENCE = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{4}")
+
+
+@pytest.fixture(autouse=True)
+def _no_minimum_fill_time(settings):
+    settings.CONSULTATION_MIN_FILL_SECONDS = 0  # the browser types faster than a person
+
+
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+
+def focused_id(page) -> str:
+    return page.evaluate("() => document.activeElement.id || document.activeElement.className")
+
+
+def test_patient_corrects_errors_and_gets_a_reference(site, page):
+    site.open("/consultation/?from=/learn/x/")
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Zoë")
+    page.get_by_label("Last name").fill("O'Brien 🌻")
+    page.get_by_label("Phone number").fill("12345")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Which US state do you live in?").select_option("OR")
+    page.get_by_label("Depression", exact=True).check()
+    page.get_by_label("Anything you would like us to know? (optional)").fill("Hello <b>there</b>")
+    page.get_by_role("button", name="Send my request").click()
+
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert focused_id(page) == "govuk-error-summary"
+    assert "Enter a phone number we can call" in summary.inner_text()
+    assert page.get_by_label("First name").input_value() == "Zoë"
+    assert page.get_by_label("Last name").input_value() == "O'Brien 🌻"
+    assert page.get_by_label("Depression", exact=True).is_checked()
+    assert page.get_by_label("Phone number").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+
+    summary.get_by_role("link", name=re.compile("phone number")).click()
+    assert focused_id(page) == "id_phone"
+    page.get_by_label("Phone number").fill("503 555 0142")
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+    page.get_by_role("button", name="Send my request").click()
+
+    page.wait_for_url("**/consultation/thanks/")
+    reference = page.locator("[data-reference]").inner_text()
+    assert REFERENCE.fullmatch(reference)
+    assert "expect to hear from us" in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+
+    request = ConsultationRequest.objects.get()
+    assert request.reference == reference
+    assert (request.first_name, request.message) == ("Zoë", "Hello <b>there</b>")
+    assert request.came_from == "/learn/x/"
+    own = urlsplit(site.url).netloc
+    assert [u for u in site.seen if urlsplit(u).netloc != own] == []
+    assert not [u for u in site.seen if "503" in u or "Zo" in u or "Depression" in u]
+
+
+def test_message_counter_counts_down_as_the_patient_types(site, page):
+    site.open("/consultation/")
+    counter = page.locator("#id_message-info")
+    assert counter.inner_text() == "You have 2,000 characters remaining"
+    page.get_by_label("Anything you would like us to know? (optional)").fill("Hello")
+    assert counter.inner_text() == "You have 1,995 characters remaining"
+
+
+def test_form_works_with_javascript_off(browser, live_server, settings):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/consultation/")
+    assert page.locator("#id_message-info").inner_text() == "You can enter up to 2000 characters"
+    page.get_by_label("First name").fill("Ada")
+    page.get_by_label("Last name").fill("Lovelace")
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_label("Email", exact=True).check()
+    page.get_by_label("Which US state do you live in?").select_option("WA")
+    page.get_by_label("I'm not sure").check()
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url("**/consultation/thanks/")
+    assert REFERENCE.fullmatch(page.locator("[data-reference]").inner_text())
+    context.close()
+
+
+def test_crisis_message_confirmation_leads_with_988_and_is_accessible(site, page):
+    site.open("/consultation/")
+    page.get_by_label("First name").fill("Sam")
+    page.get_by_label("Last name").fill("Lee")
+    page.get_by_label("Phone number").fill("(503) 555-0100")
+    page.get_by_label("Text message", exact=True).check()
+    page.get_by_label("Which US state do you live in?").select_option("OR")
+    page.get_by_label("Anxiety").check()
+    page.get_by_label("Anything you would like us to know? (optional)").fill("I want to die")
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url("**/consultation/thanks/")
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "If you need help right now, please reach out now"
+    assert page.get_by_role("main").get_by_role("link", name="Call 988").is_visible()
+    assert_accessible(page)
+
+
+def test_rate_limited_page_is_clear_and_accessible(site, page, settings):
+    settings.CONSULTATION_RATE_LIMIT = "0/h"
+    site.open("/consultation/")
+    response = None
+    with page.expect_response(lambda r: r.request.method == "POST") as info:
+        page.get_by_role("button", name="Send my request").click()
+    response = info.value
+    assert response.status == 429
+    assert page.get_by_role("heading", level=1).inner_text() == "Please call us instead"
+    assert_accessible(page)
+
+
+def test_front_desk_triages_the_newest_request(site, page):
+    make_consultation_request(email="older@example.com", phone="")
+    request = make_consultation_request(
+        first_name="Urgent", phone="+15035550111", email="", message="I can't go on"
+    )
+    user = make_user(username="frida", is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
+
+    site.open("/admin/login/?next=/admin/bookings/consultationrequest/")
+    page.get_by_label("Username").fill("frida")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/bookings/consultationrequest/")
+    first_row = page.locator("#result_list tbody tr").first
+    assert request.reference in first_row.inner_text()
+
+    first_row.get_by_role("link", name=request.reference).click()
+    page.wait_for_url(f"**/consultationrequest/{request.pk}/change/")
+    assert "Do NOT text" in page.locator(".discretion").inner_text()
+    page.locator("#id_assigned_to").select_option(label="frida")
+    page.locator("#id_status").select_option(Status.CONTACTING)
+    page.locator("#id_notes-2-0-text").fill("Called, left no voicemail as asked.")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/bookings/consultationrequest/")
+
+    request.refresh_from_db()
+    assert (request.status, request.assigned_to) == (Status.CONTACTING, user)
+    note = Note.objects.get(request=request)
+    assert (note.author, note.text) == (user, "Called, left no voicemail as asked.")
+    assert AccessLogEntry.objects.filter(request=request, user=user).exists()
