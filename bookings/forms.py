@@ -95,7 +95,10 @@ class ConsultationForm(forms.Form):
     )
     message = forms.CharField(
         label="Anything you would like us to know? (optional)",
-        help_text="Only our care team reads this. Please do not include anything urgent.",
+        help_text=(
+            "Only our care team reads this. We may not read it straight away, so please do "
+            "not use it for anything urgent."
+        ),
         max_length=MESSAGE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-js-character-count"}),

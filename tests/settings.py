@@ -25,5 +25,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Browser tests reach live_server over plain HTTP; Secure cookies would not be sent back.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-# Run queued tasks as soon as their transaction commits, in the same process.
+# Run queued tasks at once, in the same process. django-tasks 0.12's ImmediateBackend runs a task
+# the moment it is enqueued (inside the caller's transaction, no on_commit) and cannot defer a
+# retry; tests of the real queue, the worker and retries switch to django_tasks_db themselves.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
