@@ -94,7 +94,9 @@ def test_an_invalid_form_keeps_everything_typed(client):
 def test_error_summary_links_a_checkbox_group_to_its_first_box(client):
     page = client.post(FORM, consultation_post(conditions=None)).content.decode()
     assert 'href="#id_conditions_1"' in page
-    assert 'id="id_conditions_1"' in page
+    box = re.search(r'<input[^>]*id="id_conditions_1"[^>]*>', page, re.S)[0]
+    assert 'aria-invalid="true"' in box
+    assert re.search(r'aria-describedby="id_conditions_hint\s+id_conditions_1_error"', page)
 
 
 def test_markup_is_stored_literally_and_shown_escaped(client):
