@@ -134,6 +134,10 @@ class ConsultationForm(forms.Form):
             self.fields[name].error_messages["required"] = message
         for field in self.fields.values():
             field.error_messages["null_characters_not_allowed"] = CONTROL_MESSAGE
+        for name in ("first_name", "last_name", "preferred_name"):
+            self.fields[name].error_messages["max_length"] = (
+                f"Please shorten this to {NAME_MAX_LENGTH} characters or fewer"
+            )
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the right format, like name@example.com"
         )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 
@@ -119,6 +120,7 @@ class ConsultationRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "-urgent", "created"], name="consult_inbox_idx"),
             models.Index(fields=["state"], name="consult_state_idx"),
+            GinIndex(fields=["conditions"], name="consult_conditions_idx"),  # the condition filter
         ]
 
     def __str__(self):

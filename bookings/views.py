@@ -38,7 +38,7 @@ def consultation(request):
         data=form.request_data(),
         form_token=token_id,
         spam_reason=spam_reason,
-        came_from=request.session.get(SESSION_CAME_FROM, ""),
+        came_from=request.session.pop(SESSION_CAME_FROM, ""),
     )
     ratelimit.count_request(request)
     if consultation_request.status == "spam":

@@ -1,6 +1,8 @@
 """The consultation form: every bad input gets a kind, specific message; good input is kept."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bookings.forms import ConsultationForm
 from bookings.models import MESSAGE_MAX_LENGTH
@@ -77,7 +79,9 @@ def test_message_at_the_limit_is_accepted():
 
 
 def test_overlong_name_is_rejected():
-    assert "first_name" in form_errors(first_name="A" * 101)
+    assert form_errors(first_name="A" * 101)["first_name"] == [
+        "Please shorten this to 100 characters or fewer"
+    ]
 
 
 @pytest.mark.parametrize("bad", ["Ada\x00", "Ada\x07", "Ada\u202eevil", "Ada\x1b[31m"])
@@ -133,3 +137,18 @@ def test_request_data_leaves_out_form_only_fields():
     form = ConsultationForm(consultation_post())
     assert form.is_valid()
     assert not {"consent", "token", "website"} & set(form.request_data())
+
+
+@given(name=st.text(max_size=120), message=st.text(max_size=300))
+@settings(max_examples=150, deadline=None)
+def test_any_text_is_either_kept_exactly_or_refused_with_a_message(name, message):
+    form = ConsultationForm(consultation_post(first_name=name, message=message))
+    form.is_valid()
+    if "first_name" not in form.errors:
+        assert form.cleaned_data["first_name"] == name.strip()
+    else:
+        assert form.errors["first_name"][0].startswith(
+            ("Enter your first name", "This answer", "Please shorten")
+        )
+    if "message" not in form.errors:
+        assert form.cleaned_data["message"] == message.strip()
