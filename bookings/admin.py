@@ -96,7 +96,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 "fields": (
                     ("first_name", "last_name"),
                     "preferred_name",
-                    ("email", "phone"),
+                    ("email", "phone_display"),
                     "preferred_contact",
                     ("ok_voicemail", "ok_text", "ok_name_clinic"),
                     "best_times_display",
@@ -190,9 +190,23 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def name(self, obj):
         return obj.display_name
 
-    @admin.display(description="urgent", boolean=True, ordering="-urgent")
+    @admin.display(description="urgent", ordering="-urgent")
     def urgent_flag(self, obj):
-        return obj.urgent
+        if not obj.urgent:
+            return ""
+        return format_html('<strong class="{}">{}</strong>', "inbox-urgent", "Urgent")
+
+    @admin.display(description="phone")
+    def phone_display(self, obj):
+        if not obj.phone:
+            return "-"
+        number = phonenumbers.parse(obj.phone)
+        region = phonenumbers.region_code_for_number(number)
+        style = phonenumbers.PhoneNumberFormat
+        shown = phonenumbers.format_number(
+            number, style.NATIONAL if region == "US" else style.INTERNATIONAL
+        )
+        return format_html('<a href="tel:{}">{}</a>', obj.phone, shown)
 
     @admin.display(description="age", ordering="created")
     def age(self, obj):

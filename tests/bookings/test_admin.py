@@ -197,3 +197,14 @@ def test_front_desk_cannot_delete_or_add_requests(client, front_desk):
     assert client.get(f"{INBOX}{request.pk}/delete/").status_code == 403
     assert client.get(f"{INBOX}add/").status_code == 403
     assert "delete_selected" not in client.get(INBOX).content.decode()
+
+
+def test_change_page_shows_the_phone_the_way_staff_dial_it(client, front_desk):
+    request = make_consultation_request(phone="+15035550142")
+    page = client.get(f"{INBOX}{request.pk}/change/").content.decode()
+    assert '<a href="tel:+15035550142">(503) 555-0142</a>' in page
+
+
+def test_urgent_requests_are_labelled_in_the_inbox(client, front_desk):
+    make_consultation_request(message="thinking about suicide")
+    assert '<strong class="inbox-urgent">Urgent</strong>' in client.get(INBOX).content.decode()
