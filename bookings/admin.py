@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import services
+from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
 from .admin_filters import AssignedFilter, ConditionFilter, StatusFilter
 from .choices import OPEN_STATUSES, BestTime, Condition, Status
-from .models import AccessLogEntry, ConsultationRequest, Note, RetentionRun, StatusChange
+from .models import ConsultationRequest, Note, StatusChange
 
 EDITABLE_FIELDS = ("status", "assigned_to", "legal_hold")
 
@@ -267,43 +267,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def _report(self, request, count: int) -> None:
         self.message_user(request, f"{count} request{'s' if count != 1 else ''} updated.")
-
-
-@admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
-    """Who opened which request, when: for a superuser to review, never to edit."""
-
-    list_display = ("viewed_at", "user", "request")
-    list_filter = ("user",)
-    search_fields = ("request__reference", "user__username")
-    date_hierarchy = "viewed_at"
-    list_select_related = ("user", "request")
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(RetentionRun)
-class RetentionRunAdmin(AccessLogEntryAdmin):
-    """What each retention clean-up anonymised."""
-
-    list_display = ("ran_at", "cutoff", "anonymised_count")
-    list_filter = ()
-    search_fields = ("references",)
-    date_hierarchy = "ran_at"
-    list_select_related = ()
 
 
 def _flatten(fields):

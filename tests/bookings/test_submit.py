@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import IntegrityError
 
 from bookings.choices import Status
 from bookings.models import ConsultationRequest, StatusChange
@@ -76,6 +77,13 @@ def test_the_form_token_is_unique_in_the_database():
     )
     assert again.pk == first.pk
     assert ConsultationRequest.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_request_with_the_same_form_token():
+    first = make_consultation_request(email="one@example.com", phone="")
+    second = make_consultation_request(email="two@example.com", phone="")
+    with pytest.raises(IntegrityError, match="form_token"):
+        ConsultationRequest.objects.filter(pk=second.pk).update(form_token=first.form_token)
 
 
 def test_an_invalid_form_keeps_everything_typed(client):
