@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.choices import Status
@@ -208,3 +210,17 @@ def test_change_page_shows_the_phone_the_way_staff_dial_it(client, front_desk):
 def test_urgent_requests_are_labelled_in_the_inbox(client, front_desk):
     make_consultation_request(message="thinking about suicide")
     assert '<strong class="inbox-urgent">Urgent</strong>' in client.get(INBOX).content.decode()
+
+
+def test_inbox_queries_do_not_grow_with_the_number_of_requests(client, front_desk):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(INBOX)
+        return len(queries)
+
+    for n in range(3):
+        make_consultation_request(email=f"{n}@example.com", phone="")
+    few = count_queries()
+    for n in range(3, 15):
+        make_consultation_request(email=f"{n}@example.com", message="suicide")
+    assert count_queries() == few
