@@ -118,7 +118,12 @@ class ConsultationRequest(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-urgent", "created"], name="consult_inbox_idx"),
+            # The inbox's default view (open requests, urgent first, oldest first) in index order.
+            models.Index(
+                fields=["-urgent", "created"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="consult_open_inbox_idx",
+            ),
             models.Index(fields=["state"], name="consult_state_idx"),
             GinIndex(fields=["conditions"], name="consult_conditions_idx"),  # the condition filter
         ]

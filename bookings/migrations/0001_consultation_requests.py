@@ -425,7 +425,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="consultationrequest",
-            index=models.Index(fields=["status", "-urgent", "created"], name="consult_inbox_idx"),
+            index=models.Index(
+                condition=models.Q(("status__in", ("new", "contacting", "scheduled"))),
+                fields=["-urgent", "created"],
+                name="consult_open_inbox_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="consultationrequest",
