@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from bookings.choices import Status
 from bookings.models import AccessLogEntry, ConsultationRequest, Note
@@ -26,10 +27,6 @@ def assert_accessible(page):
     assert violations == [], describe(violations)
 
 
-def focused_id(page) -> str:
-    return page.evaluate("() => document.activeElement.id || document.activeElement.className")
-
-
 def test_patient_corrects_errors_and_gets_a_reference(site, page):
     site.open("/consultation/?from=/learn/x/")
     assert_accessible(page)
@@ -43,8 +40,8 @@ def test_patient_corrects_errors_and_gets_a_reference(site, page):
     page.get_by_role("button", name="Send my request").click()
 
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert focused_id(page) == "govuk-error-summary"
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # so a screen reader reads the problems first
     assert "Enter a phone number we can call" in summary.inner_text()
     assert page.get_by_label("First name").input_value() == "Zoë"
     assert page.get_by_label("Last name").input_value() == "O'Brien 🌻"
@@ -53,7 +50,7 @@ def test_patient_corrects_errors_and_gets_a_reference(site, page):
     assert_accessible(page)
 
     summary.get_by_role("link", name=re.compile("phone number")).click()
-    assert focused_id(page) == "id_phone"
+    expect(page.get_by_label("Phone number")).to_be_focused()
     page.get_by_label("Phone number").fill("503 555 0142")
     page.get_by_label("I am 18 or older").check()
     page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
@@ -77,9 +74,9 @@ def test_patient_corrects_errors_and_gets_a_reference(site, page):
 def test_message_counter_counts_down_as_the_patient_types(site, page):
     site.open("/consultation/")
     counter = page.locator("#id_message-info")
-    assert counter.inner_text() == "You have 2,000 characters remaining"
+    expect(counter).to_have_text("You have 2,000 characters remaining")
     page.get_by_label("Anything you would like us to know? (optional)").fill("Hello")
-    assert counter.inner_text() == "You have 1,995 characters remaining"
+    expect(counter).to_have_text("You have 1,995 characters remaining")
 
 
 def test_form_works_with_javascript_off(browser, live_server, settings):
@@ -114,21 +111,21 @@ def test_crisis_message_confirmation_leads_with_988_and_is_accessible(site, page
     page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_url("**/consultation/thanks/")
-    heading = page.get_by_role("heading", level=1)
-    assert heading.inner_text() == "If you need help right now, please reach out now"
-    assert page.get_by_role("main").get_by_role("link", name="Call 988").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "If you need help right now, please reach out now"
+    )
+    expect(page.get_by_role("main").get_by_role("link", name="Call 988")).to_be_visible()
     assert_accessible(page)
 
 
 def test_rate_limited_page_is_clear_and_accessible(site, page, settings):
     settings.CONSULTATION_RATE_LIMIT = "0/h"
     site.open("/consultation/")
-    response = None
     with page.expect_response(lambda r: r.request.method == "POST") as info:
         page.get_by_role("button", name="Send my request").click()
     response = info.value
     assert response.status == 429
-    assert page.get_by_role("heading", level=1).inner_text() == "Please call us instead"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please call us instead")
     assert_accessible(page)
 
 
@@ -145,11 +142,11 @@ def test_front_desk_triages_the_newest_request(site, page):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/bookings/consultationrequest/")
     first_row = page.locator("#result_list tbody tr").first
-    assert request.reference in first_row.inner_text()
+    expect(first_row).to_contain_text(request.reference)
 
     first_row.get_by_role("link", name=request.reference).click()
     page.wait_for_url(f"**/consultationrequest/{request.pk}/change/")
-    assert "Do NOT text" in page.locator(".discretion").inner_text()
+    expect(page.locator(".discretion")).to_contain_text("Do NOT text")
     page.locator("#id_assigned_to").select_option(label="frida")
     page.locator("#id_status").select_option(Status.CONTACTING)
     page.locator("#id_notes-2-0-text").fill("Called, left no voicemail as asked.")
