@@ -1,6 +1,7 @@
 """The consultation request form, its confirmation page, and the pages for held requests."""
 
 import re
+import time
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from .services import submit_consultation_request
 SESSION_REQUEST = "consultation_request_id"
 SESSION_CAME_FROM = "consultation_came_from"
 ARTICLE_PATH = re.compile(r"/learn/[a-z0-9]+(?:-[a-z0-9]+)*/")
+# The confirmation can be reloaded for this long; after that a shared computer shows nothing.
+CONFIRMATION_SECONDS = 60 * 60
 
 
 @never_cache
@@ -43,7 +46,7 @@ def consultation(request):
     ratelimit.count_request(request)
     if consultation_request.status == "spam":
         return render(request, "bookings/held.html")
-    request.session[SESSION_REQUEST] = consultation_request.pk
+    request.session[SESSION_REQUEST] = [consultation_request.pk, int(time.time())]
     return redirect("bookings:thanks")
 
 
@@ -58,8 +61,7 @@ def _remember_article(request) -> None:
 @require_safe
 def thanks(request):
     """Show the reference and when to expect contact, for the request this browser sent."""
-    pk = request.session.get(SESSION_REQUEST)
-    consultation_request = ConsultationRequest.objects.filter(pk=pk).first() if pk else None
+    consultation_request = _request_sent_from_this_browser(request)
     if consultation_request is None:
         return redirect("bookings:consultation")
     clinic = ClinicProfile.objects.load()
@@ -72,3 +74,12 @@ def thanks(request):
     )
     context = {"consultation_request": consultation_request, "estimate": estimate}
     return render(request, "bookings/thanks.html", context)
+
+
+def _request_sent_from_this_browser(request) -> ConsultationRequest | None:
+    """Return the request this session sent in the last hour, forgetting older ones."""
+    pk, sent_at = request.session.get(SESSION_REQUEST) or (None, 0)
+    if time.time() - sent_at > CONFIRMATION_SECONDS:
+        request.session.pop(SESSION_REQUEST, None)
+        return None
+    return ConsultationRequest.objects.filter(pk=pk).first()

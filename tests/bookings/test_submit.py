@@ -53,6 +53,17 @@ def test_confirmation_without_a_request_in_the_session_goes_back_to_the_form(cli
     assert response.status_code == 302 and response["Location"] == FORM
 
 
+def test_confirmation_is_forgotten_after_an_hour_on_a_shared_computer(client):
+    client.post(FORM, consultation_post())
+    session = client.session
+    pk, sent_at = session["consultation_request_id"]
+    session["consultation_request_id"] = [pk, sent_at - 3601]
+    session.save()
+    response = client.get(THANKS)
+    assert response.status_code == 302 and response["Location"] == FORM
+    assert "consultation_request_id" not in client.session
+
+
 def test_confirmation_is_never_cached(client):
     client.post(FORM, consultation_post())
     assert "no-store" in client.get(THANKS)["Cache-Control"]

@@ -158,3 +158,21 @@ def test_front_desk_triages_the_newest_request(site, page):
     note = Note.objects.get(request=request)
     assert (note.author, note.text) == (user, "Called, left no voicemail as asked.")
     assert AccessLogEntry.objects.filter(request=request, user=user).exists()
+
+
+def test_suspected_spam_is_told_to_call_and_the_page_is_accessible(site, page):
+    site.open("/consultation/")
+    page.get_by_label("First name").fill("Bot")
+    page.get_by_label("Last name").fill("Bot")
+    page.get_by_label("Email address").fill("bot@example.com")
+    page.get_by_label("Email", exact=True).check()
+    page.get_by_label("Which US state do you live in?").select_option("OR")
+    page.get_by_label("I'm not sure").check()
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+    page.evaluate("() => { document.getElementById('id_website').value = 'http://spam.example'; }")
+    page.get_by_role("button", name="Send my request").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Please call us to finish your request")
+    assert_accessible(page)
+    assert ConsultationRequest.objects.get().status == Status.SPAM
