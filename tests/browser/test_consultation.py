@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from bookings.choices import Status
 from bookings.models import AccessLogEntry, ConsultationRequest, Note
 from bookings.roles import FRONT_DESK
-from tests.factories import make_consultation_request, make_user
+from tests.factories import make_article, make_consultation_request, make_user
 
 from .axe import axe_violations, describe
 
@@ -28,7 +28,10 @@ def assert_accessible(page):
 
 
 def test_patient_corrects_errors_and_gets_a_reference(site, page):
-    site.open("/consultation/?from=/learn/x/")
+    make_article(slug="what-is-ketamine-therapy")
+    site.open("/learn/what-is-ketamine-therapy/")
+    page.locator("#next-step").get_by_role("link", name="Request a free consultation").click()
+    page.wait_for_url(re.compile(r"/consultation/\?from="))
     assert_accessible(page)
     page.get_by_label("First name").fill("Zoë")
     page.get_by_label("Last name").fill("O'Brien 🌻")
@@ -65,7 +68,7 @@ def test_patient_corrects_errors_and_gets_a_reference(site, page):
     request = ConsultationRequest.objects.get()
     assert request.reference == reference
     assert (request.first_name, request.message) == ("Zoë", "Hello <b>there</b>")
-    assert request.came_from == "/learn/x/"
+    assert request.came_from == "/learn/what-is-ketamine-therapy/"
     own = urlsplit(site.url).netloc
     assert [u for u in site.seen if urlsplit(u).netloc != own] == []
     assert not [u for u in site.seen if "503" in u or "Zo" in u or "Depression" in u]
