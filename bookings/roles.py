@@ -3,8 +3,9 @@
 `sync_roles()` makes the groups match this list. It runs in a data migration and again after
 every `migrate` (post_migrate), so a permission whose model arrives in a later migration (the
 articles) is added as soon as that model exists; permissions of models not installed yet are
-skipped, never invented. Permissions only ever get added here, so a clinic's own extra grants
-survive; to take one away, do it in the admin (Groups).
+skipped, never invented. Permissions are only ever added, so a clinic's own extra grants
+survive; to take one of these away for good, remove it from ROLES (a grant removed only in the
+admin comes back at the next `migrate`).
 """
 
 from django.apps import apps as global_apps
