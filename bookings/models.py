@@ -158,7 +158,7 @@ class StatusChange(models.Model):
         get_latest_by = "changed_at"
 
     def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
+        return f"Moved to {self.get_to_status_display()}"
 
 
 class Note(models.Model):
