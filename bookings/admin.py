@@ -17,13 +17,14 @@ from .models import ConsultationRequest, Note, StatusChange
 EDITABLE_FIELDS = ("status", "assigned_to", "legal_hold")
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    fields = ("changed_at", "from_status", "to_status", "changed_by")
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """A record kept for the audit trail: shown on the request, never added, edited or removed."""
+
     extra = 0
     can_delete = False
-    verbose_name_plural = "status history"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -32,21 +33,18 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class NoteInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ("changed_at", "from_status", "to_status", "changed_by")
+    verbose_name_plural = "status history"
+
+
+class NoteInline(ReadOnlyInline):
     """The notes so far, read-only: notes are never edited or removed."""
 
     model = Note
     fields = ("created", "author", "text")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "internal notes"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AddNoteInline(admin.StackedInline):
