@@ -277,6 +277,61 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Request limits
+# Django's limits set deliberately (the patient forms are small; article bodies are the largest
+# thing staff post). A body over the limit gets a 400 page before any view reads it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400  # the admin's bulk actions post one field per row
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
+# A bad or missing CSRF token (an expired form, cookies off) gets a page for patients.
+CSRF_FAILURE_VIEW = "clinic_site.views.csrf_failure"
+MIDDLEWARE += ["clinic_site.middleware.MethodNotAllowedPageMiddleware"]  # 405 with a page
+# CSP violation reports: bigger bodies are refused, and one client may send this many a minute.
+CSP_REPORT_MAX_BYTES = 8 * 1024
+CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 20)
+
+# Staff sign-in
+# Admin logins are throttled (django-axes), staff who can read consultation requests must use a
+# second factor (django-otp), and idle staff sessions end. See "Security checklist" in the README.
+INSTALLED_APPS += [  # listed here so that this section reads on its own
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "staff",
+]
+MIDDLEWARE += [
+    # After AuthenticationMiddleware: marks request.user verified once a second factor matched.
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.IdleSessionTimeoutMiddleware",
+    "staff.middleware.RequireTwoFactorMiddleware",
+    # Last, as axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or client
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins before a username, and separately a client address, is locked out.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+# Minutes until a lockout lifts by itself; 0 keeps it until a superuser unlocks it.
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 60)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60 if AXES_COOLOFF_MINUTES else None  # hours
+AXES_RESET_ON_SUCCESS = True  # a good sign-in forgives earlier typos
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "clinic_site.client_ip.client_ip"  # honours TRUSTED_PROXY_COUNT
+# Proxies in front of the site that append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The permission that makes a second factor compulsory (checked by name: superusers have it).
+TWO_FACTOR_PERMISSION = "bookings.view_consultationrequest"
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic staff")  # the name shown in the phone app
+# Staff sessions end after this many minutes without a request, and when the browser closes.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)  # hard cap: one working day
+
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -323,3 +378,5 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# First, so that its one line per request (clinic_site.request) times and sees every response.
+MIDDLEWARE.insert(0, "clinic_site.middleware.RequestLogMiddleware")

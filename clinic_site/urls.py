@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from clinic_site import views as site_views
 from pages import views as pages_views
 
 admin.site.site_header = "Clinic staff"
@@ -12,12 +13,18 @@ admin.site.index_title = "Front desk and articles"
 
 urlpatterns = [
     path("healthz", pages_views.healthz, name="healthz"),
+    path("readyz", pages_views.readyz, name="readyz"),
+    path("csp-report/", site_views.csp_report, name="csp_report"),
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
+    # Before the admin's own URLs, which would otherwise claim this prefix.
+    path(f"{settings.ADMIN_PATH}two-factor/", include("staff.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("bookings.urls")),
     path("", include("pages.urls")),
 ]
 
+handler400 = "clinic_site.views.bad_request"
+handler403 = "clinic_site.views.permission_denied"
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"
 

@@ -1,7 +1,8 @@
 """Public views: home, articles, search, privacy notice, health check, robots.txt, errors."""
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
@@ -53,6 +54,27 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """Answer 200 only when both the database and the cache answer: ready for traffic."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        problems.append("database unavailable")
+    try:
+        cache.set("readyz", "ok", timeout=10)
+        if cache.get("readyz") != "ok":
+            problems.append("cache unavailable")
+    except Exception:  # each cache backend raises its own errors (redis, database)
+        problems.append("cache unavailable")
+    if problems:
+        return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

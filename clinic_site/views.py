@@ -1,0 +1,108 @@
+"""Site-wide error pages for patients and the CSP violation report endpoint."""
+
+import json
+import logging
+import re
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.template import loader
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from pages.models import ClinicProfile
+
+from .client_ip import client_ip
+
+csp_logger = logging.getLogger("clinic_site.csp")
+
+
+def render_error_page(request, template_name: str, status: int) -> HttpResponse:
+    """Render an error page even when the database (the clinic profile) cannot be read."""
+    try:
+        clinic = ClinicProfile.objects.load()
+    except DatabaseError:
+        clinic = ClinicProfile()  # unsaved: the default name, phone and crisis numbers
+    html = loader.get_template(template_name).render({"clinic": clinic, "request": request})
+    return HttpResponse(html, status=status)
+
+
+def bad_request(request, exception):
+    return render_error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception):
+    return render_error_page(request, "403.html", 403)
+
+
+def csrf_failure(request, reason=""):
+    """Explain a stale or blocked form in words a patient can act on (Django logs the reason)."""
+    return render_error_page(request, "403_csrf.html", 403)
+
+
+@csrf_exempt  # browsers send reports without a token
+@require_POST
+def csp_report(request):
+    """Log a one-line summary of a browser's CSP violation report; answer 204."""
+    if over_csp_report_limit(client_ip(request)):
+        return HttpResponse(status=429)
+    body = request.read(settings.CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > settings.CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    for directive, blocked in summarise_csp_report(body):
+        csp_logger.warning("csp-violation directive=%s blocked=%s", directive, blocked)
+    return HttpResponse(status=204)
+
+
+def over_csp_report_limit(ip: str) -> bool:
+    """Count this report against the client's per-minute allowance (shared via the cache)."""
+    key = f"csp-report:{ip}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        return False
+    return count > settings.CSP_REPORTS_PER_MINUTE
+
+
+def summarise_csp_report(body: bytes) -> list[tuple[str, str]]:
+    """Return (directive, blocked origin) pairs from a report-uri or Reporting API body."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return [("unparseable", "-")]
+    reports = data if isinstance(data, list) else [data]
+    pairs = []
+    for report in reports[:10]:
+        if not isinstance(report, dict):
+            continue
+        fields = report.get("csp-report") or report.get("body") or {}
+        if not isinstance(fields, dict):
+            continue
+        directive = fields.get("effective-directive") or fields.get("effectiveDirective")
+        directive = directive or fields.get("violated-directive") or ""
+        blocked = fields.get("blocked-uri") or fields.get("blockedURL") or ""
+        pairs.append((safe_token(str(directive).split(" ")[0]), blocked_origin(str(blocked))))
+    return pairs
+
+
+def blocked_origin(value: str) -> str:
+    """Return only the origin of a blocked URL (or a keyword like 'inline'): never a path."""
+    parts = urlsplit(value)
+    if parts.scheme and parts.hostname:
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            port = ""
+        return safe_token(f"{parts.scheme}://{parts.hostname}{port}")  # no user:password@
+    return safe_token(parts.scheme or value.split("/")[0].split("?")[0])
+
+
+def safe_token(value: str) -> str:
+    """Keep a short run of URL-ish characters, so a report cannot forge or flood log lines."""
+    cleaned = re.sub(r"[^A-Za-z0-9:/.\-\[\]_@]", "", value)[:100]
+    return cleaned or "-"

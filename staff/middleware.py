@@ -1,0 +1,63 @@
+"""Staff session rules: idle sessions end, and staff who can read requests use a second factor."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp import user_has_device
+
+
+class IdleSessionTimeoutMiddleware:
+    """Sign a staff user out after SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+
+    # Refresh the timestamp at most this often, so a busy admin page does not save the session
+    # on every request.
+    refresh_seconds = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff:
+            self._track(request)
+        return self.get_response(request)
+
+    def _track(self, request):
+        now = int(time.time())
+        last_seen = request.session.get("staff_last_seen")
+        if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+            logout(request)
+        elif last_seen is None or now - last_seen >= self.refresh_seconds:
+            request.session["staff_last_seen"] = now
+
+
+class RequireTwoFactorMiddleware:
+    """Send staff who may read consultation requests to verify (or enrol) before the admin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if needs_second_factor(request):
+            name = "staff:verify" if user_has_device(request.user) else "staff:enrol"
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(name)}?{query}")
+        return self.get_response(request)
+
+
+def needs_second_factor(request) -> bool:
+    """Return True when this request is for the admin by staff who still owe a second factor."""
+    user = request.user
+    if not (user.is_authenticated and user.is_staff) or user.is_verified():
+        return False
+    admin_prefix = "/" + settings.ADMIN_PATH
+    path = request.path_info
+    if not path.startswith(admin_prefix) or path.startswith(admin_prefix + "two-factor/"):
+        return False
+    if path in {reverse("admin:logout"), reverse("admin:login")}:
+        return False  # an unverified user may still leave
+    return user.has_perm(settings.TWO_FACTOR_PERMISSION)
