@@ -51,9 +51,7 @@ def verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(next_url(request))
-        form.add_error(
-            "token", "That code did not work. Codes change every 30 seconds: try the current one."
-        )
+        form.add_error("token", VERIFY_ERROR)
     return page(request, "staff/verify.html", form=form, title="Enter your sign-in code")
 
 

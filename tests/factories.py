@@ -10,6 +10,13 @@ from bookings.forms import TOKEN_SALT
 from bookings.services import submit_consultation_request
 
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
 def make_user(*, username="staff", password="correct horse battery", **overrides):
     """Create a user with a usable password; pass is_staff/is_superuser/groups as needed."""
     groups = overrides.pop("groups", [])
@@ -101,3 +108,41 @@ def consultation_post(**overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def make_staff_with_two_factor(*, username="staff", **overrides):
+    """Create a staff user (a superuser unless told otherwise) with a confirmed TOTP device."""
+    overrides.setdefault("is_staff", True)
+    overrides.setdefault("is_superuser", True)
+    user = make_user(username=username, **overrides)
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user, device
+
+
+def totp_code(device) -> str:
+    """Return the code the device's authenticator app shows right now."""
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return str(code).zfill(device.digits)
+
+
+def login_verified_staff(client, **overrides):
+    """Create a staff user with two-factor set up and sign the test client in, fully verified."""
+    user, device = make_staff_with_two_factor(**overrides)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return user
+
+
+def browser_login_verified_staff(page, base_url, *, password="correct horse battery", **overrides):
+    """Create a staff user with two-factor and sign in through the admin pages in the browser."""
+    user, device = make_staff_with_two_factor(password=password, **overrides)
+    page.goto(f"{base_url}/{settings.ADMIN_PATH}login/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.fill("#id_token", totp_code(device))
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/{settings.ADMIN_PATH}")
+    return user

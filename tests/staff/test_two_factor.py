@@ -1,0 +1,121 @@
+"""Two-factor sign-in for staff who can see consultation requests."""
+
+import pytest
+from django.conf import settings
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import login_verified_staff, make_staff_with_two_factor, make_user, totp_code
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = f"/{settings.ADMIN_PATH}"
+
+
+def test_superuser_without_a_device_is_sent_to_enrol_before_the_admin(client):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    response = client.get(ADMIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}two-factor/enrol/")
+
+
+def test_staff_with_a_device_must_enter_a_code_before_the_admin(client):
+    user, _ = make_staff_with_two_factor()
+    client.force_login(user)
+    response = client.get(f"{ADMIN}auth/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}two-factor/verify/")
+
+
+def test_wrong_code_is_refused(client):
+    user, device = make_staff_with_two_factor()
+    client.force_login(user)
+    wrong = client.post(
+        f"{ADMIN}two-factor/verify/",
+        {"token": "000000" if totp_code(device) != "000000" else "111111"},
+    )
+    assert wrong.status_code == 200
+    assert "That code did not work" in wrong.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_the_right_code_opens_the_admin(client):
+    user, device = make_staff_with_two_factor()
+    client.force_login(user)
+    right = client.post(
+        f"{ADMIN}two-factor/verify/", {"token": totp_code(device), "next": f"{ADMIN}auth/user/"}
+    )
+    assert right.status_code == 302
+    assert right["Location"] == f"{ADMIN}auth/user/"
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_verify_never_redirects_off_site(client):
+    user, device = make_staff_with_two_factor()
+    client.force_login(user)
+    response = client.post(
+        f"{ADMIN}two-factor/verify/", {"token": totp_code(device), "next": "https://evil.example/"}
+    )
+    assert response["Location"] == ADMIN
+
+
+def test_recovery_code_works_once(client):
+    user, _ = make_staff_with_two_factor()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="rescue12")
+    client.force_login(user)
+    first = client.post(f"{ADMIN}two-factor/verify/", {"token": "rescue12"})
+    assert first.status_code == 302 and first["Location"] == ADMIN
+    client.logout()
+    client.force_login(user)
+    again = client.post(f"{ADMIN}two-factor/verify/", {"token": "rescue12"})
+    assert again.status_code == 200
+    assert not StaticToken.objects.filter(token="rescue12").exists()
+
+
+def test_enrolment_shows_a_first_party_qr_code_and_the_key_then_issues_recovery_codes(client):
+    user = make_user(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    page = client.get(f"{ADMIN}two-factor/enrol/")
+    html = page.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert page.status_code == 200
+    assert "<svg" in html and "data:" not in html
+    secret = page.context["secret"]
+    assert len(secret) >= 32 and secret in html
+    done = client.post(f"{ADMIN}two-factor/enrol/", {"token": totp_code(device)})
+    codes = done.context["codes"]
+    assert len(codes) == 10 and all(code in done.content.decode() for code in codes)
+    assert done["Cache-Control"].startswith("max-age=0")
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(ADMIN).status_code == 200
+    assert client.get(f"{ADMIN}two-factor/enrol/")["Location"] == ADMIN
+
+
+def test_enrolment_refuses_a_wrong_code(client):
+    user = make_user(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.get(f"{ADMIN}two-factor/enrol/")
+    response = client.post(f"{ADMIN}two-factor/enrol/", {"token": "12"})
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def test_new_recovery_codes_replace_the_old_ones(client):
+    user = login_verified_staff(client)
+    first = client.post(f"{ADMIN}two-factor/recovery-codes/").context["codes"]
+    second = client.post(f"{ADMIN}two-factor/recovery-codes/").context["codes"]
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert stored == set(second) and not stored & set(first)
+
+
+def test_editor_without_access_to_requests_needs_no_second_factor(client):
+    client.force_login(make_user(is_staff=True))
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_login_verified_staff_helper_opens_the_admin(client):
+    login_verified_staff(client)
+    assert client.get(ADMIN).status_code == 200
