@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.factories import sign_in_verified
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
@@ -8,3 +10,10 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """Override pytest-django's: a superuser who has also passed two-factor sign-in."""
+    sign_in_verified(client, admin_user)
+    return client

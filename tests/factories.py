@@ -128,11 +128,18 @@ def totp_code(device) -> str:
 def login_verified_staff(client, **overrides):
     """Create a staff user with two-factor set up and sign the test client in, fully verified."""
     user, device = make_staff_with_two_factor(**overrides)
+    sign_in_verified(client, user, device)
+    return user
+
+
+def sign_in_verified(client, user, device=None):
+    """Sign an existing user into the test client as if they had entered their TOTP code."""
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    return user
 
 
 def browser_login_verified_staff(page, base_url, *, password="correct horse battery", **overrides):
