@@ -5,8 +5,72 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
+
+# Every kind of page a visitor or a member of staff can land on (extended as apps land).
+PAGE_TYPES = {
+    "home": ("/", 200),
+    "privacy": ("/privacy/", 200),
+    "not found": ("/no-such-page/", 404),
+    "consultation": ("/consultation/", 200),
+    "admin login": (f"/{settings.ADMIN_PATH}login/", 200),
+    "lockout-free admin redirect": (f"/{settings.ADMIN_PATH}", 302),
+    "csrf failure": ("csrf", 403),
+    "method not allowed": ("put", 405),
+}
+
+
+def fetch(client, target):
+    """Return the response for a PAGE_TYPES target (a path, or a named bad request)."""
+    if target == "csrf":
+        client.handler.enforce_csrf_checks = True
+        return client.post(f"/{settings.ADMIN_PATH}login/", {"username": "x"}, secure=True)
+    if target == "put":
+        return client.put("/privacy/", secure=True)
+    return client.get(target, secure=True)
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_security_headers_on_every_page_type(client, name):
+    target, status = PAGE_TYPES[name]
+    response = fetch(client, target)
+    assert response.status_code == status
+    assert_security_headers(response)
+
+
+def assert_security_headers(response):
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "report-uri /csp-report/" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    hsts = response["Strict-Transport-Security"]
+    assert int(hsts.split("max-age=")[1].split(";")[0]) >= 31536000
+    assert "includeSubDomains" in hsts
+
+
+def test_cookies_are_secure_httponly_and_samesite_under_production_settings(client, settings):
+    from tests.factories import make_user
+
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    login = f"/{settings.ADMIN_PATH}login/"
+    csrf_cookie = client.get(login, secure=True).cookies[settings.CSRF_COOKIE_NAME]
+    make_user(username="frontdesk", is_staff=True)
+    signed_in = client.post(
+        login, {"username": "frontdesk", "password": "correct horse battery"}, secure=True
+    )
+    session_cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME]
+    for cookie in (csrf_cookie, session_cookie):
+        assert cookie["secure"] and cookie["httponly"]
+        assert cookie["samesite"] == "Lax"
 
 
 def test_strict_csp_and_security_headers_on_home(client):

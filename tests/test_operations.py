@@ -1,0 +1,107 @@
+"""Operations: readiness, the request log line, and the CSP report endpoint."""
+
+import json
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_readyz_is_ok_when_database_and_cache_answer(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
+    settings.CACHES = {  # setting_changed makes Django drop its cache connections
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content == b"cache unavailable\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_is_503_when_the_database_is_unreachable(client):
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = 9  # the discard port: nothing listens
+    try:
+        response = client.get("/readyz")
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    assert response.status_code == 503
+    assert response.content == b"database unavailable\n"
+
+
+def test_one_log_line_per_request_without_the_query_string(client, caplog):
+    caplog.set_level(logging.INFO, logger="clinic_site.request")
+    response = client.get("/privacy/?email=patient@example.com", HTTP_X_REQUEST_ID="lb-1234abcd")
+    lines = [r.getMessage() for r in caplog.records if r.name == "clinic_site.request"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.startswith("request id=lb-1234abcd method=GET path=/privacy/ status=200 ")
+    assert "duration_ms=" in line
+    assert "patient" not in line and "?" not in line
+    assert response["X-Request-ID"] == "lb-1234abcd"
+
+
+def test_insane_request_id_is_replaced(client, caplog):
+    caplog.set_level(logging.INFO, logger="clinic_site.request")
+    response = client.get("/", HTTP_X_REQUEST_ID="evil\nforged line")
+    assert "evil" not in response["X-Request-ID"]
+    assert len(response["X-Request-ID"]) == 32
+    assert all("\n" not in r.getMessage() for r in caplog.records)
+
+
+def report(client, body, **extra):
+    return client.post("/csp-report/", data=body, content_type="application/csp-report", **extra)
+
+
+def test_csp_report_logs_directive_and_origin_only(client, caplog):
+    caplog.set_level(logging.WARNING, logger="clinic_site.csp")
+    body = {
+        "csp-report": {
+            "document-uri": "https://clinic.example/consultation/?name=secret",
+            "effective-directive": "script-src-elem",
+            "blocked-uri": "https://tracker.example:8443/x.js?visitor=patient-42",
+        }
+    }
+    response = report(client, json.dumps(body))
+    assert response.status_code == 204
+    [line] = [r.getMessage() for r in caplog.records if r.name == "clinic_site.csp"]
+    assert line == "csp-violation directive=script-src-elem blocked=https://tracker.example:8443"
+
+
+def test_csp_report_accepts_the_reporting_api_format(client, caplog):
+    caplog.set_level(logging.WARNING, logger="clinic_site.csp")
+    body = [
+        {
+            "type": "csp-violation",
+            "body": {"effectiveDirective": "style-src-attr", "blockedURL": "inline"},
+        }
+    ]
+    assert report(client, json.dumps(body)).status_code == 204
+    assert "directive=style-src-attr blocked=inline" in caplog.text
+
+
+def test_csp_report_refuses_get_and_oversized_and_survives_garbage(client):
+    assert client.get("/csp-report/").status_code == 405
+    assert report(client, "x" * 9000).status_code == 413
+    assert report(client, b"\xff\xfe not json").status_code == 204
+
+
+def test_csp_report_is_rate_limited_per_client(client, settings):
+    settings.CSP_REPORTS_PER_MINUTE = 3
+    statuses = [report(client, "{}").status_code for _ in range(5)]
+    assert statuses == [204, 204, 204, 429, 429]
+    assert report(client, "{}", REMOTE_ADDR="198.51.100.9").status_code == 204
+    cache.clear()
