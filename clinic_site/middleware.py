@@ -62,15 +62,26 @@ def request_id(header: str) -> str:
 
 
 class MethodNotAllowedPageMiddleware:
-    """Give a 405 (which Django answers with an empty body) a short page a person can read."""
+    """Refuse methods the site never uses, and give every 405 a short page a person can read.
+
+    Only GET, HEAD and POST reach a view (the admin posts too); anything else is answered here,
+    before the CSRF check would turn it into a confusing "form not sent" page.
+    """
+
+    allowed = ("GET", "HEAD", "POST")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in self.allowed:
+            return self.page(request, ", ".join(self.allowed))
         response = self.get_response(request)
         if response.status_code == 405 and not response.streaming and not response.content:
-            page = render_error_page(request, "405.html", 405)
-            page.headers["Allow"] = response.headers.get("Allow", "GET, HEAD")
-            return page
+            return self.page(request, response.headers.get("Allow", "GET, HEAD"))
+        return response
+
+    def page(self, request, allow: str):
+        response = render_error_page(request, "405.html", 405)
+        response.headers["Allow"] = allow
         return response

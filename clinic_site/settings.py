@@ -378,5 +378,9 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# Rejected requests (bad Host, oversized body, broken upload: a 4xx) are expected traffic: log
+# them as one line each, without a traceback. A 500 keeps its traceback.
+LOGGING["filters"] = {"client_errors_one_line": {"()": "clinic_site.log_filters.DropTraceback"}}
+LOGGING["handlers"]["console"]["filters"] = ["client_errors_one_line"]
 # First, so that its one line per request (clinic_site.request) times and sees every response.
 MIDDLEWARE.insert(0, "clinic_site.middleware.RequestLogMiddleware")
