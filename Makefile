@@ -30,3 +30,9 @@ serve: install  ## Run the production-like server (gunicorn, DEBUG off, collecte
 
 worker: install  ## Run the background worker that sends notifications
 	$(PY) manage.py db_worker
+
+backup-check: install  ## Dump the database, restore it into a fresh one, compare every table's rows
+	@scripts/with_postgres.sh scripts/backup_check.sh
+
+drill: install  ## The failure drill: two app servers under load while PostgreSQL, a worker and mail fail
+	@timeout --foreground -s INT 300 $(PY) scripts/drill.py
