@@ -26,7 +26,7 @@ urlpatterns = [
 handler400 = "clinic_site.views.bad_request"
 handler403 = "clinic_site.views.permission_denied"
 handler404 = "pages.views.page_not_found"
-handler500 = "pages.views.server_error"
+handler500 = "clinic_site.views.server_error"  # 503 when the database is unreachable
 
 if settings.DEBUG:
     # Uploaded article pictures on the local development server; in production the web

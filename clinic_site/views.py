@@ -3,17 +3,19 @@
 import json
 import logging
 import re
+import sys
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from pages import views as pages_views
 from pages.models import ClinicProfile
 
 from .client_ip import client_ip
@@ -29,6 +31,19 @@ def render_error_page(request, template_name: str, status: int) -> HttpResponse:
         clinic = ClinicProfile()  # unsaved: the default name, phone and crisis numbers
     html = loader.get_template(template_name).render({"clinic": clinic, "request": request})
     return HttpResponse(html, status=status)
+
+
+def server_error(request):
+    """Answer a lost database connection with 503 and the clinic's phone; anything else, 500.
+
+    A patient whose request could not be saved must be told so plainly and given the number to
+    call, never a generic error that might leave them thinking it went through.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = render_error_page(request, "503.html", 503)
+        response.headers["Retry-After"] = "30"
+        return response
+    return pages_views.server_error(request)
 
 
 def bad_request(request, exception):

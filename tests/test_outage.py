@@ -1,0 +1,50 @@
+"""When the database is unreachable, patients get a 503 with the phone number, never a 500."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from pages.models import ClinicProfile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def database_down():
+    """Point the connection at a port where nothing listens, for the length of the test."""
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = 9  # the discard port
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = port
+
+
+@pytest.fixture
+def browser():
+    return Client(raise_request_exception=False)
+
+
+def test_a_page_during_an_outage_is_a_503_with_the_phone(browser, database_down):
+    response = browser.get("/")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "This page is not available right now" in html
+    assert ClinicProfile().phone in html
+
+
+def test_a_form_sent_during_an_outage_says_it_was_not_saved(browser, database_down):
+    response = browser.post(f"/{settings.ADMIN_PATH}login/", {"username": "a", "password": "b"})
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "We could not save your request" in html and "has not reached us" in html
+    assert ClinicProfile().phone in html
+
+
+def test_other_server_errors_stay_500(browser, settings):
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    response = browser.get("/boom/")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
