@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
@@ -83,11 +83,13 @@ def enrol(request):
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_member_required
 def recovery_codes(request):
-    """Replace the signed-in user's recovery codes and show the new ones once."""
+    """Offer (GET), then make (POST) a new set of recovery codes, shown once."""
     if not request.user.is_verified():
         return redirect("staff:verify")
+    if request.method == "GET":
+        return page(request, "staff/new_recovery_codes.html", title="New recovery codes")
     codes = services.replace_recovery_codes(user=request.user)
     return page(request, "staff/recovery_codes.html", codes=codes, title="Recovery codes")

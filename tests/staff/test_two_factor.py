@@ -119,3 +119,12 @@ def test_editor_without_access_to_requests_needs_no_second_factor(client):
 def test_login_verified_staff_helper_opens_the_admin(client):
     login_verified_staff(client)
     assert client.get(ADMIN).status_code == 200
+
+
+def test_new_recovery_codes_page_needs_a_verified_session(client):
+    user, _ = make_staff_with_two_factor()
+    client.force_login(user)
+    assert client.get(f"{ADMIN}two-factor/recovery-codes/")["Location"].startswith(
+        f"{ADMIN}two-factor/verify/"
+    )
+    assert not StaticToken.objects.filter(device__user=user).exists()
