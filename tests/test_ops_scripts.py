@@ -1,0 +1,66 @@
+"""The operational scripts: the backup check and the drill's SMTP sink and form filler."""
+
+import smtplib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from drill_parts import FormFiller, SmtpSink  # noqa: E402 (scripts/ is not a package)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_check_restores_every_table_with_matching_counts():
+    from pages.models import ClinicProfile
+
+    ClinicProfile.objects.load()
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/"
+        f"{settings_dict['NAME']}"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url}
+    result = subprocess.run(
+        ["scripts/backup_check.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "every count matches after restore" in result.stdout
+
+
+def test_smtp_sink_accepts_refuses_and_accepts_again():
+    sink = SmtpSink()
+    sink.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as smtp:
+            smtp.sendmail("site@example.com", ["desk@example.com"], "Subject: one\r\n\r\nbody")
+        sink.refuse()
+        with pytest.raises(ConnectionRefusedError):
+            smtplib.SMTP("127.0.0.1", sink.port, timeout=5)
+        sink.accept()
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as smtp:
+            smtp.sendmail("site@example.com", ["desk@example.com"], "Subject: two\r\n\r\nbody")
+    finally:
+        sink.close()
+    assert len(sink.messages) == 2
+
+
+def test_form_filler_fills_the_first_post_form_with_the_marker():
+    filler = FormFiller("DRILL-0123456789ab")
+    filler.feed(
+        '<form method="get"><input name="q"></form>'
+        '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="tok">'
+        '<input name="name"><input type="email" name="email"><input type="tel" name="phone">'
+        '<select name="contact"><option value="">Pick</option><option value="phone">Phone'
+        '</option></select><input type="checkbox" name="consent" value="yes">'
+        "<textarea name=message></textarea><button>Send</button></form>"
+    )
+    assert filler.fields["csrfmiddlewaretoken"] == "tok"
+    assert "q" not in filler.fields
+    assert filler.fields["email"] == "drill-0123456789ab@example.com"
+    assert filler.fields["contact"] == "phone" and filler.fields["consent"] == "yes"
+    assert "DRILL-0123456789ab" in filler.fields["message"]
