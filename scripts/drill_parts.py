@@ -266,6 +266,8 @@ class SmtpSink:
 class FormFiller(HTMLParser):
     """Collect the fields of the first POST form on a page and fill them with valid values."""
 
+    honeypots = frozenset({"website"})
+
     def __init__(self, marker: str):
         super().__init__()
         self.marker = marker
@@ -281,13 +283,18 @@ class FormFiller(HTMLParser):
             return
         name = attrs.get("name")
         kind = attrs.get("type", "text").lower()
+        if name in self.honeypots:
+            return  # a person never sees it, so leaves it empty
         if tag == "textarea":
             self.fields[name] = f"Drill message {self.marker}: I would like to ask about treatment."
         elif tag == "select":
             self._select = name
         elif tag == "option" and self._select and attrs.get("value"):
             self.fields.setdefault(self._select, attrs["value"])
-        elif tag == "input" and kind in {"checkbox", "radio"}:
+        elif tag == "input" and kind == "radio":
+            if self.fields.get(name) != "email":  # a person who gave an email picks it
+                self.fields[name] = attrs.get("value", "on")
+        elif tag == "input" and kind == "checkbox":
             self.fields.setdefault(name, attrs.get("value", "on"))
         elif tag == "input" and kind not in {"submit", "button", "image", "reset"}:
             self.fields[name] = attrs.get("value") or self.value_for(name, kind)
@@ -302,7 +309,7 @@ class FormFiller(HTMLParser):
         if kind == "email" or "email" in name:
             return f"{self.marker.lower()}@example.com"
         if kind == "tel" or "phone" in name:
-            return "(555) 010-1234"
+            return ""  # optional once there is an email
         if kind == "date":
             return time.strftime("%Y-%m-%d", time.localtime(time.time() + 7 * 86400))
         if kind == "number":

@@ -54,13 +54,15 @@ def test_form_filler_fills_the_first_post_form_with_the_marker():
     filler.feed(
         '<form method="get"><input name="q"></form>'
         '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="tok">'
-        '<input name="name"><input type="email" name="email"><input type="tel" name="phone">'
+        '<input name="name"><input type="email" name="email"><input name="website">'
+        '<input type="radio" name="via" value="phone"><input type="radio" name="via" value="email">'
         '<select name="contact"><option value="">Pick</option><option value="phone">Phone'
         '</option></select><input type="checkbox" name="consent" value="yes">'
         "<textarea name=message></textarea><button>Send</button></form>"
     )
     assert filler.fields["csrfmiddlewaretoken"] == "tok"
-    assert "q" not in filler.fields
+    assert "q" not in filler.fields and "website" not in filler.fields
+    assert filler.fields["via"] == "email"
     assert filler.fields["email"] == "drill-0123456789ab@example.com"
     assert filler.fields["contact"] == "phone" and filler.fields["consent"] == "yes"
     assert "DRILL-0123456789ab" in filler.fields["message"]
