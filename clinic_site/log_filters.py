@@ -14,3 +14,10 @@ class DropTraceback(logging.Filter):
         record.exc_text = None
         record.stack_info = None
         return True
+
+
+class DropDebug(logging.Filter):
+    """Drop DEBUG records: the template engine's quote whole contexts (query strings, forms)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG

@@ -380,7 +380,13 @@ LOGGING = {
 }
 # Rejected requests (bad Host, oversized body, broken upload: a 4xx) are expected traffic: log
 # them as one line each, without a traceback. A 500 keeps its traceback.
-LOGGING["filters"] = {"client_errors_one_line": {"()": "clinic_site.log_filters.DropTraceback"}}
+LOGGING["filters"] = {
+    "client_errors_one_line": {"()": "clinic_site.log_filters.DropTraceback"},
+    "no_debug": {"()": "clinic_site.log_filters.DropDebug"},
+}
 LOGGING["handlers"]["console"]["filters"] = ["client_errors_one_line"]
+# Even at LOG_LEVEL=DEBUG: the template engine's debug lines quote the whole page context
+# (the request with its query string, form values), so they are dropped at the source.
+LOGGING["loggers"]["django.template"] = {"filters": ["no_debug"]}
 # First, so that its one line per request (clinic_site.request) times and sees every response.
 MIDDLEWARE.insert(0, "clinic_site.middleware.RequestLogMiddleware")

@@ -1,0 +1,59 @@
+"""Privacy: what people type never reaches a log line or a URL."""
+
+import logging
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "PRIVMARK4417"
+
+
+@pytest.fixture
+def all_logs(caplog):
+    """Capture every record from every logger at DEBUG."""
+    caplog.set_level(logging.DEBUG)
+    for name in list(logging.root.manager.loggerDict):
+        caplog.set_level(logging.DEBUG, logger=name)
+    return caplog
+
+
+def logged_text(caplog) -> str:
+    """Return every captured record, message and arguments and traceback, as one text."""
+    parts = []
+    for record in caplog.records:
+        parts.append(record.getMessage())
+        parts.append(repr(record.args))
+        if record.exc_info:
+            parts.append(logging.Formatter().formatException(record.exc_info))
+    return "\n".join(parts)
+
+
+def test_failed_staff_sign_in_logs_neither_username_nor_password(client, all_logs):
+    make_user(username=f"user{MARKER}", is_staff=True)
+    client.post(
+        f"/{settings.ADMIN_PATH}login/",
+        {"username": f"user{MARKER}", "password": f"pw{MARKER}"},
+        REMOTE_ADDR="203.0.113.50",
+    )
+    text = logged_text(all_logs)
+    assert "status=200" in text  # the request was logged...
+    assert MARKER not in text  # ...without what was typed
+    assert "203.0.113.50" not in text
+
+
+def test_query_strings_and_bodies_stay_out_of_the_logs(client, all_logs):
+    client.get(f"/privacy/?q={MARKER}")
+    client.get(f"/no-such-page/?email={MARKER}@example.com")
+    client.post(
+        "/csp-report/",
+        data=f'{{"csp-report": {{"document-uri": "/?{MARKER}"}}}}',
+        content_type="application/csp-report",
+    )
+    client.generic("DELETE", f"/privacy/?x={MARKER}", data=MARKER)
+    text = logged_text(all_logs)
+    assert "path=/no-such-page/" in text
+    assert MARKER not in text
