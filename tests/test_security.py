@@ -16,7 +16,7 @@ PAGE_TYPES = {
     "not found": ("/no-such-page/", 404),
     "consultation": ("/consultation/", 200),
     "admin login": (f"/{settings.ADMIN_PATH}login/", 200),
-    "lockout-free admin redirect": (f"/{settings.ADMIN_PATH}", 302),
+    "admin index (to sign-in)": (f"/{settings.ADMIN_PATH}", 302),
     "csrf failure": ("csrf", 403),
     "method not allowed": ("put", 405),
 }
