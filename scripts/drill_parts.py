@@ -379,6 +379,7 @@ class Clients:
 def submit(port: int, marker: str, ip: str, record=lambda status: None) -> str:
     """Submit one consultation request like a browser; return what the patient saw."""
     headers = {"X-Forwarded-For": ip}
+    jar: dict[str, str] = {}
     status, response_headers, body = get(port, "/consultation/", headers)
     record(status)
     if status != 200:
@@ -387,28 +388,43 @@ def submit(port: int, marker: str, ip: str, record=lambda status: None) -> str:
     filler.feed(body)
     if "csrfmiddlewaretoken" not in filler.fields:
         return "no_form"
-    cookies = "; ".join(c.split(";")[0] for c in response_headers.get_all("Set-Cookie") or [])
-    payload = urlencode(filler.fields).encode()
+    keep_cookies(jar, response_headers)
     post_headers = {
         **headers,
-        "Cookie": cookies,
+        "Cookie": cookie_header(jar),
         "Content-Type": "application/x-www-form-urlencoded",
     }
+    payload = urlencode(filler.fields, doseq=True).encode()
     status, response_headers, body = http_request(
         port, "POST", "/consultation/", payload, post_headers
     )
     record(status)
-    return post_outcome(port, status, response_headers, body, {**headers, "Cookie": cookies})
+    keep_cookies(jar, response_headers)
+    return post_outcome(
+        port, status, response_headers, body, {**headers, "Cookie": cookie_header(jar)}
+    )
+
+
+def keep_cookies(jar: dict[str, str], response_headers) -> None:
+    """Store the cookies a response set, as a browser would."""
+    for header in response_headers.get_all("Set-Cookie") or []:
+        name, _, value = header.split(";")[0].partition("=")
+        jar[name.strip()] = value.strip()
+
+
+def cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def post_outcome(port, status, response_headers, body, headers) -> str:
     """Classify the answer to a submission as the patient would read it."""
     if status in (302, 303):
         location = urlsplit(response_headers["Location"])
-        final_status, _, _ = get(
-            port, location.path + ("?" + location.query if location.query else ""), headers
-        )
-        return "confirmed" if final_status == 200 else f"confirmation_http_{final_status}"
+        path = location.path + ("?" + location.query if location.query else "")
+        final_status, _, _ = get(port, path, headers)
+        if final_status == 200 and "/thanks/" in path:
+            return "confirmed"
+        return f"confirmation_http_{final_status}"
     if status == 503 and "could not save your request" in body:
         return "failed_clear"
     if status == 429:
