@@ -64,26 +64,29 @@ class Supervisor:
 
     def __init__(self, tmp: Path):
         self.tmp = tmp
-        self.processes: dict[str, tuple[subprocess.Popen, list, dict | None, bool]] = {}
+        self.processes: dict[str, tuple] = {}  # name: (process, command, env, restart, before)
         self.restarts = Counter()
         self._stopping = False
         threading.Thread(target=self._watch, daemon=True).start()
 
-    def start(self, name: str, command: list, env: dict | None = None, restart: bool = False):
+    def start(self, name: str, command: list, env=None, restart=False, before_restart=None):
+        """Start a process; with restart=True, run before_restart and start it again if it dies."""
         log = (self.tmp / f"{name}.log").open("ab")
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
         )
-        self.processes[name] = (process, command, env, restart)
+        self.processes[name] = (process, command, env, restart, before_restart)
         return process
 
     def _watch(self):
         """Restart a crashed process marked restart=True, as systemd's Restart=always would."""
         while not self._stopping:
-            for name, (process, command, env, restart) in list(self.processes.items()):
+            for name, (process, command, env, restart, before) in list(self.processes.items()):
                 if restart and process.poll() is not None and not self._stopping:
                     self.restarts[name] += 1
-                    self.start(name, command, env, restart)
+                    if before:  # like systemd's ExecStartPre
+                        subprocess.run(before, cwd=ROOT, env=env, capture_output=True, timeout=60)
+                    self.start(name, command, env, restart, before)
             time.sleep(0.5)
 
     def kill_one_child(self, name: str) -> int:
