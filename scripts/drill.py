@@ -161,6 +161,8 @@ def run_drill(args, env: dict, processes: Supervisor, postgres: Postgres, sink: 
         [PY, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"],
         env=env,
         restart=True,
+        # One worker: whatever it left RUNNING when it crashed goes back in the queue.
+        before_restart=[PY, "manage.py", "requeue_stuck_tasks", "--older-than", "0"],
     )
     clients = Clients(ports, count=args.clients)
     step(f"load: {args.clients} clients for {args.duration} s, with faults")
