@@ -5,10 +5,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from pages.models import Article, Status
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_user, totp_code
 
 from .axe import axe_violations, describe
 
@@ -21,10 +22,16 @@ def starter(transactional_db):
 
 
 def sign_in(site, page, user):
+    """Sign in through the admin, with the two-factor step when the account needs one."""
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     site.open("/admin/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/admin/(two-factor/verify/.*)?$"))
+    if "/two-factor/verify/" in page.url:
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/admin/")
 
 

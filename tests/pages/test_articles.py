@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pages.models import Article, ClinicProfile, ReviewState, Status
 from pages.rendering import render_markdown
-from tests.factories import make_article, make_clinician, make_user
+from tests.factories import make_article, make_clinician, make_user, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_future_article_appears_once_its_date_is_reached(client):
 
 def test_staff_preview_of_a_draft_shows_a_banner_and_is_not_cached(client):
     make_article(status=Status.DRAFT)
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     response = client.get("/learn/test-article/")
     assert response.status_code == 200
     assert "Draft preview" in response.content.decode()
@@ -55,7 +55,7 @@ def test_staff_without_article_permission_cannot_preview(client):
 
 def test_published_article_has_no_draft_banner_for_staff(client):
     make_article()
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     assert "Draft preview" not in client.get("/learn/test-article/").content.decode()
 
 
@@ -281,7 +281,7 @@ def test_list_pages_query_count_does_not_grow_with_articles(
 
 def test_admin_list_shows_review_state_and_reading_grade(client):
     make_article(slug="a", title="Needs review")
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:pages_article_changelist")).content.decode()
     assert "Not reviewed" in html
     assert "reading grade (target 8 or lower)" in html.lower()
@@ -293,14 +293,14 @@ def test_admin_index_counts_unreviewed_and_overdue_published_articles(client):
     make_article(slug="a")
     make_article(slug="b")
     make_article(slug="c", status=Status.DRAFT)
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:index")).content.decode()
     assert "Published, not reviewed" in html
     assert "<td>2</td>" in html
 
 
 def test_admin_preview_renders_with_the_sanitiser(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     url = reverse("admin:pages_article_preview")
     response = client.post(url, {"body": "## Hi\n\n<script>alert(1)</script>Text."})
     assert response.status_code == 200
@@ -320,7 +320,7 @@ def test_admin_history_lists_versions_and_offers_an_earlier_one_to_restore(clien
     article = make_article(body="The first wording.")
     article.body = "The second wording."
     article.save()
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     history = client.get(reverse("admin:pages_article_history", args=[article.pk]))
     assert history.status_code == 200
     first = article.history.earliest("history_date")
@@ -332,6 +332,6 @@ def test_admin_history_lists_versions_and_offers_an_earlier_one_to_restore(clien
 
 def test_admin_view_on_site_opens_the_article_on_this_site(client):
     article = make_article(status=Status.DRAFT)
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:pages_article_change", args=[article.pk])).content.decode()
     assert 'href="/learn/test-article/" class="viewsitelink"' in html
