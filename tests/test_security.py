@@ -14,6 +14,9 @@ PAGE_TYPES = {
     "home": ("/", 200),
     "privacy": ("/privacy/", 200),
     "not found": ("/no-such-page/", 404),
+    "article list": ("/learn/", 200),
+    "article": ("/learn/test-article/", 200),
+    "article search": ("/learn/search/?q=ketamine", 200),
     "consultation": ("/consultation/", 200),
     "admin login": (f"/{settings.ADMIN_PATH}login/", 200),
     "admin index (to sign-in)": (f"/{settings.ADMIN_PATH}", 302),
@@ -34,6 +37,9 @@ def fetch(client, target):
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
 def test_security_headers_on_every_page_type(client, name):
+    from tests.factories import make_article
+
+    make_article()  # /learn/test-article/
     target, status = PAGE_TYPES[name]
     response = fetch(client, target)
     assert response.status_code == status

@@ -5,10 +5,19 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.factories import browser_login_verified_staff, make_user
+from tests.factories import browser_login_verified_staff, make_article, make_user
 
 ADMIN = f"/{settings.ADMIN_PATH}"
-PUBLIC_PAGES = ["/", "/privacy/", "/learn/", "/conditions/", "/what-to-expect/", "/consultation/"]
+PUBLIC_PAGES = [
+    "/",
+    "/privacy/",
+    "/learn/",
+    "/learn/test-article/",
+    "/learn/search/?q=ketamine",
+    "/conditions/",
+    "/what-to-expect/",
+    "/consultation/",
+]
 
 
 @pytest.fixture
@@ -23,6 +32,7 @@ def console_errors(page):
 
 
 def test_public_pages_make_no_third_party_requests_and_no_csp_errors(site, page, console_errors):
+    make_article()
     for path in [*PUBLIC_PAGES, "/does-not-exist/"]:
         site.open(path)
     origins = {urlsplit(url).netloc for url in site.seen}
@@ -39,6 +49,8 @@ def test_admin_pages_work_under_the_strict_csp(site, page, console_errors):
         f"{ADMIN}auth/user/",
         f"{ADMIN}auth/user/{other.pk}/change/",
         f"{ADMIN}auth/user/add/",
+        f"{ADMIN}pages/article/",
+        f"{ADMIN}pages/article/{make_article().pk}/change/",
     ]:
         response = site.open(path)
         assert response.status == 200, path
