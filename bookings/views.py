@@ -1,13 +1,16 @@
 """The consultation request form, its confirmation page, and the pages for held requests."""
 
+import logging
 import re
 import time
 
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from clinic_site.views import render_error_page
 from pages.models import ClinicProfile
 
 from . import ratelimit
@@ -19,6 +22,7 @@ from .services import submit_consultation_request
 SESSION_REQUEST = "consultation_request_id"
 SESSION_CAME_FROM = "consultation_came_from"
 ARTICLE_PATH = re.compile(r"/learn/[a-z0-9]+(?:-[a-z0-9]+)*/")
+logger = logging.getLogger(__name__)
 # The confirmation can be reloaded for this long; after that a shared computer shows nothing.
 CONFIRMATION_SECONDS = 60 * 60
 
@@ -37,17 +41,31 @@ def consultation(request):
     if not form.is_valid():
         return render(request, "bookings/consultation.html", {"form": form})
     token_id, spam_reason = form.spam_check()
-    consultation_request = submit_consultation_request(
-        data=form.request_data(),
-        form_token=token_id,
-        spam_reason=spam_reason,
-        came_from=request.session.pop(SESSION_CAME_FROM, ""),
-    )
+    try:
+        consultation_request = submit_consultation_request(
+            data=form.request_data(),
+            form_token=token_id,
+            spam_reason=spam_reason,
+            came_from=request.session.pop(SESSION_CAME_FROM, ""),
+        )
+    except (OperationalError, InterfaceError):
+        # Say so plainly and give the phone number: never a 500, never a confirmation. If the
+        # connection broke during the commit itself the row may exist; the form token makes a
+        # resend store it only once, and staff see the call and the row together.
+        logger.warning("Consultation request not saved: the database is unreachable")
+        return could_not_save(request)
     ratelimit.count_request(request)
     if consultation_request.status == "spam":
         return render(request, "bookings/held.html")
     request.session[SESSION_REQUEST] = [consultation_request.pk, int(time.time())]
     return redirect("bookings:thanks")
+
+
+def could_not_save(request):
+    """Return the 503 page: "we could not save your request - please call us at ..."."""
+    response = render_error_page(request, "503.html", 503)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _remember_article(request) -> None:

@@ -3,18 +3,15 @@
 import time
 import uuid
 
-from django.contrib.auth import get_user_model
-from django.core import signing
-
-from bookings.forms import TOKEN_SALT
-from bookings.services import submit_consultation_request
-
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bookings.forms import TOKEN_SALT
+from bookings.services import submit_consultation_request
 
 
 def make_user(*, username="staff", password="correct horse battery", **overrides):
@@ -139,6 +136,7 @@ def sign_in_verified(client, user, device=None):
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session["staff_last_seen"] = int(time.time())  # as the first admin page after sign-in sets
     session.save()
 
 

@@ -66,3 +66,33 @@ def test_form_filler_fills_the_first_post_form_with_the_marker():
     assert filler.fields["email"] == "drill-0123456789ab@example.com"
     assert filler.fields["contact"] == "phone" and filler.fields["consent"] == "yes"
     assert "DRILL-0123456789ab" in filler.fields["message"]
+
+
+@pytest.mark.django_db
+def test_requeue_stuck_tasks_puts_a_crashed_workers_task_back_in_the_queue():
+    import datetime
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    def task(started_minutes_ago):
+        return DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            started_at=timezone.now() - datetime.timedelta(minutes=started_minutes_ago),
+            args_kwargs={"args": [], "kwargs": {"request_id": 1, "kind": "staff"}},
+            task_path="bookings.tasks.send_notification",
+            backend_name="default",
+            run_after=timezone.now(),
+        )
+
+    stuck, busy = task(started_minutes_ago=30), task(started_minutes_ago=1)
+    out = StringIO()
+    call_command("requeue_stuck_tasks", stdout=out)
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.status == TaskResultStatus.READY and stuck.started_at is None
+    assert busy.status == TaskResultStatus.RUNNING  # another worker may still be on it
+    assert "Requeued 1" in out.getvalue()

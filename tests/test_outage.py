@@ -48,3 +48,18 @@ def test_other_server_errors_stay_500(browser, settings):
     response = browser.get("/boom/")
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
+
+
+def test_a_consultation_sent_during_an_outage_gets_the_call_us_page_and_is_not_stored(
+    browser, database_down
+):
+    from bookings.models import ConsultationRequest
+    from tests.factories import consultation_post
+
+    response = browser.post("/consultation/", consultation_post(first_name="Outage"))
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "We could not save your request" in html and ClinicProfile().phone in html
+    connection.close()
+    connection.settings_dict["PORT"] = database_down
+    assert not ConsultationRequest.objects.filter(first_name="Outage").exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from bookings.choices import Status
 from bookings.models import AccessLogEntry, ConsultationRequest, Note, StatusChange
 from bookings.roles import FRONT_DESK
-from tests.factories import make_consultation_request, make_user
+from tests.factories import make_consultation_request, make_user, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 INBOX = "/admin/bookings/consultationrequest/"
@@ -20,7 +20,7 @@ INBOX = "/admin/bookings/consultationrequest/"
 @pytest.fixture
 def front_desk(client):
     user = make_user(username="frida", is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
-    client.force_login(user)
+    sign_in_verified(client, user)
     return user
 
 

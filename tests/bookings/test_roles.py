@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from bookings.roles import EDITOR, FRONT_DESK, ROLES, remove_roles, sync_roles
 from pages.models import ClinicProfile
-from tests.factories import make_consultation_request, make_user
+from tests.factories import make_consultation_request, make_user, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 INBOX = "/admin/bookings/consultationrequest/"
@@ -16,7 +16,7 @@ ACCESS_LOG = "/admin/bookings/accesslogentry/"
 
 def login_as(client, group_name, username="someone"):
     user = make_user(username=username, is_staff=True, groups=[Group.objects.get(name=group_name)])
-    client.force_login(user)
+    sign_in_verified(client, user)
     return user
 
 
@@ -121,7 +121,7 @@ def test_superuser_reviews_the_access_log_read_only(client):
     viewer = login_as(client, FRONT_DESK, username="viewer")
     client.get(f"{INBOX}{request.pk}/change/")
     boss = make_user(username="boss", is_staff=True, is_superuser=True)
-    client.force_login(boss)
+    sign_in_verified(client, boss)
     page = client.get(ACCESS_LOG)
     assert page.status_code == 200
     assert [(e.user, e.request) for e in page.context["cl"].result_list] == [(viewer, request)]
