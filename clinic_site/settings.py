@@ -321,9 +321,9 @@ AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 60)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60 if AXES_COOLOFF_MINUTES else None  # hours
 AXES_RESET_ON_SUCCESS = True  # a good sign-in forgives earlier typos
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "clinic_site.client_ip.client_ip"  # honours TRUSTED_PROXY_COUNT
-# Proxies in front of the site that append to X-Forwarded-For (0: clients connect directly).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The visitor's address as the consultation rate limit sees it: behind a proxy, set
+# CONSULTATION_TRUSTED_PROXY_COUNT, or one person's typos lock out everyone behind the proxy.
+AXES_CLIENT_IP_CALLABLE = "bookings.ratelimit.client_ip"
 # The permission that makes a second factor compulsory (checked by name: superusers have it).
 TWO_FACTOR_PERMISSION = "bookings.view_consultationrequest"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic staff")  # the name shown in the phone app

@@ -15,10 +15,9 @@ from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from bookings.ratelimit import client_ip
 from pages import views as pages_views
 from pages.models import ClinicProfile
-
-from .client_ip import client_ip
 
 csp_logger = logging.getLogger("clinic_site.csp")
 

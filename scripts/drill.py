@@ -121,8 +121,7 @@ def site_env(tmp: Path, database_url: str, cache_url: str, smtp_port: int) -> di
         EMAIL_PORT=str(smtp_port),
         EMAIL_USE_TLS="false",
         EMAIL_TIMEOUT="5",
-        TRUSTED_PROXY_COUNT="1",  # the drill's clients each claim their own address
-        CONSULTATION_TRUSTED_PROXY_COUNT="1",
+        CONSULTATION_TRUSTED_PROXY_COUNT="1",  # the drill's clients each claim an address
         CONSULTATION_MIN_FILL_SECONDS="0",  # the drill's patients type instantly, not bots
         NOTIFICATION_RETRY_SECONDS="2",  # retry mail every 2, 4, 8 ... s, not minutes
         STAFF_NOTIFICATION_EMAIL="frontdesk@drill.example",
