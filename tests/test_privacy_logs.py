@@ -57,3 +57,28 @@ def test_query_strings_and_bodies_stay_out_of_the_logs(client, all_logs):
     text = logged_text(all_logs)
     assert "path=/no-such-page/" in text
     assert MARKER not in text
+
+
+def test_a_consultation_request_leaves_no_patient_data_in_logs_or_urls(client, all_logs):
+    from tests.factories import consultation_post
+
+    markers = {
+        "first_name": f"First{MARKER}",
+        "last_name": f"Last{MARKER}",
+        "preferred_name": f"Pref{MARKER}",
+        "email": f"{MARKER.lower()}@example.com",
+        "message": f"My private story {MARKER}",
+    }
+    page = client.get("/consultation/?from=/learn/some-article/")
+    response = client.post("/consultation/", consultation_post(**markers))
+    assert response.status_code == 302
+    locations = [response["Location"]]
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200 and page.status_code == 200
+    # A form with errors re-renders in place; nothing typed goes into a redirect either.
+    invalid = client.post("/consultation/", consultation_post(**markers, consent=None))
+    assert invalid.status_code == 200
+    text = logged_text(all_logs)
+    assert "path=/consultation/ status=302" in text
+    assert MARKER not in text and MARKER.lower() not in text
+    assert all(MARKER.lower() not in location.lower() for location in locations)

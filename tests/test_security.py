@@ -7,6 +7,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from tests.factories import consultation_post
+
 pytestmark = pytest.mark.django_db
 
 # Every kind of page a visitor or a member of staff can land on (extended as apps land).
@@ -20,28 +22,39 @@ PAGE_TYPES = {
     "consultation": ("/consultation/", 200),
     "admin login": (f"/{settings.ADMIN_PATH}login/", 200),
     "admin index (to sign-in)": (f"/{settings.ADMIN_PATH}", 302),
+    "consultation confirmation": ("confirmation", 200),
+    "consultation rate limited": ("rate limited", 429),
+    "consultation held": ("held", 200),
     "csrf failure": ("csrf", 403),
     "method not allowed": ("put", 405),
 }
 
 
-def fetch(client, target):
+def fetch(client, target, settings):
     """Return the response for a PAGE_TYPES target (a path, or a named bad request)."""
     if target == "csrf":
         client.handler.enforce_csrf_checks = True
         return client.post(f"/{settings.ADMIN_PATH}login/", {"username": "x"}, secure=True)
     if target == "put":
         return client.put("/privacy/", secure=True)
+    if target == "confirmation":
+        sent = client.post("/consultation/", consultation_post(), secure=True)
+        return client.get(sent["Location"], secure=True)
+    if target == "rate limited":
+        settings.CONSULTATION_RATE_LIMIT = "0/h"
+        return client.post("/consultation/", consultation_post(), secure=True)
+    if target == "held":
+        return client.post("/consultation/", consultation_post(website="spam"), secure=True)
     return client.get(target, secure=True)
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_security_headers_on_every_page_type(client, name):
+def test_security_headers_on_every_page_type(client, name, settings):
     from tests.factories import make_article
 
     make_article()  # /learn/test-article/
     target, status = PAGE_TYPES[name]
-    response = fetch(client, target)
+    response = fetch(client, target, settings)
     assert response.status_code == status
     assert_security_headers(response)
 
