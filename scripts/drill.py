@@ -63,6 +63,7 @@ def main() -> int:
         sys.stderr.write("\ninterrupted: stopping everything the drill started\n")
         return 130
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut cleanup short
         processes.stop_all()
         sink.close()
         postgres.stop_for_good()

@@ -125,6 +125,7 @@ class Postgres:
         self.port = free_port()
         self.bin = find_pg_bindir()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        self.closed = False  # set once the drill is cleaning up: never start again after that
 
     def as_owner(self, command: list) -> list:
         if os.geteuid() == 0:
@@ -142,6 +143,8 @@ class Postgres:
         )
 
     def start(self):
+        if self.closed:
+            return
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c max_connections=200"
@@ -172,6 +175,7 @@ class Postgres:
 
     def stop_for_good(self):
         """Stop the cluster; if pg_ctl could not, kill the postmaster by the PID it recorded."""
+        self.closed = True
         if not self.data.exists():
             return
         self.stop("immediate")
