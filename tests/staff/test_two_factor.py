@@ -128,3 +128,16 @@ def test_new_recovery_codes_page_needs_a_verified_session(client):
         f"{ADMIN}two-factor/verify/"
     )
     assert not StaticToken.objects.filter(device__user=user).exists()
+
+
+def test_front_desk_staff_must_set_up_two_factor_before_the_inbox(client):
+    from django.contrib.auth.models import Group
+
+    from bookings.roles import FRONT_DESK
+
+    user = make_user(is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
+    assert user.has_perm(settings.TWO_FACTOR_PERMISSION)
+    client.force_login(user)
+    response = client.get(f"{ADMIN}bookings/consultationrequest/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}two-factor/enrol/")
