@@ -37,9 +37,9 @@ def request(method: str, path: str, body: bytes = b"", headers: dict | None = No
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-def csrf_pair(server) -> tuple[str, str]:
-    """Return (cookie token, form token) from a fresh GET of the admin login page."""
-    _, head, body = send(server, request("GET", LOGIN))
+def csrf_pair(server, path: str = LOGIN) -> tuple[str, str]:
+    """Return (cookie token, form token) from a fresh GET of a page with a form."""
+    _, head, body = send(server, request("GET", path))
     cookie = re.search(r"csrftoken=([A-Za-z0-9]+)", head).group(1)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     return cookie, token
@@ -83,6 +83,22 @@ def test_invalid_utf8_in_a_form_body(server):
     status, _, page = send(server, request("POST", LOGIN, body, headers))
     assert_clean(server, status, {200}, logged_path=LOGIN)
     assert b"correct username and password" in page
+
+
+def test_invalid_utf8_and_control_bytes_in_the_consultation_form(server):
+    from bookings.models import ConsultationRequest
+
+    cookie, token = csrf_pair(server, "/consultation/")
+    server.new_log()
+    body = (
+        f"csrfmiddlewaretoken={token}&first_name=%ff%fe{MARKER}&last_name=%00%1b"
+        f"&message=%c3%28{MARKER}&consent=on&is_adult=on"
+    ).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}
+    status, _, page = send(server, request("POST", "/consultation/", body, headers))
+    assert_clean(server, status, {200}, logged_path="/consultation/")
+    assert b"There is a problem" in page
+    assert not ConsultationRequest.objects.exists()
 
 
 def test_oversized_body_gets_the_400_page(server):
