@@ -14,6 +14,7 @@ duplicates, 500s, notifications delivered vs expected, and whether the rate limi
 both instances. It exits non-zero if anything was lost or duplicated or any 500 was served.
 
 Usage: .venv/bin/python scripts/drill.py [--duration 60] [--clients 8]
+Its parts: drill_services.py (what it starts), drill_clients.py (the patients), drill_results.py.
 """
 
 import argparse
@@ -29,18 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from drill_parts import (
-    ROOT,
-    Clients,
-    Postgres,
-    SmtpSink,
-    Supervisor,
-    check_results,
-    free_port,
-    rate_limit_check,
-    say,
-    wait_for_http,
-)
+from drill_clients import Clients, rate_limit_check, wait_for_http
+from drill_results import check_results, say
+from drill_services import ROOT, Postgres, SmtpSink, Supervisor, free_port
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 

@@ -11,7 +11,8 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from drill_parts import FormFiller, SmtpSink  # noqa: E402 (scripts/ is not a package)
+from drill_clients import FormFiller  # noqa: E402 (scripts/ is not a package)
+from drill_services import SmtpSink  # noqa: E402
 
 
 @pytest.mark.django_db(transaction=True)
