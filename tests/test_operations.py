@@ -105,3 +105,23 @@ def test_csp_report_is_rate_limited_per_client(client, settings):
     assert statuses == [204, 204, 204, 429, 429]
     assert report(client, "{}", REMOTE_ADDR="198.51.100.9").status_code == 204
     cache.clear()
+
+
+def test_client_errors_log_one_line_but_server_errors_keep_their_traceback():
+    from clinic_site.log_filters import DropTraceback
+
+    def record(status):
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            import sys
+
+            made = logging.LogRecord(
+                "django.request", logging.ERROR, "", 0, "x", (), sys.exc_info()
+            )
+        made.status_code = status
+        return made
+
+    client_error, server_error = record(400), record(500)
+    assert DropTraceback().filter(client_error) and client_error.exc_info is None
+    assert DropTraceback().filter(server_error) and server_error.exc_info is not None
