@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +32,11 @@ class IdleSessionTimeoutMiddleware:
         last_seen = request.session.get("staff_last_seen")
         if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
             logout(request)
+            messages.info(
+                request,
+                f"You were signed out after {settings.SESSION_IDLE_TIMEOUT_MINUTES} minutes "
+                "without activity, to protect patients' information. Please sign in again.",
+            )
         elif last_seen is None or now - last_seen >= self.refresh_seconds:
             request.session["staff_last_seen"] = now
 

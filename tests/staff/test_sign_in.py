@@ -60,6 +60,8 @@ def test_staff_session_ends_after_the_idle_timeout(client):
     response = client.get(f"/{settings.ADMIN_PATH}")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert "_auth_user_id" not in client.session
+    login_page = client.get(response["Location"]).content.decode()
+    assert "You were signed out after 30 minutes without activity" in login_page
 
 
 def test_staff_session_survives_activity_within_the_timeout(client):
