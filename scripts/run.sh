@@ -48,6 +48,7 @@ cat <<MSG
   Staff admin: http://127.0.0.1:$port/${ADMIN_PATH:-admin/}
   No staff login yet? In another terminal run:
       DATABASE_URL=$DATABASE_URL .venv/bin/python manage.py createsuperuser
+  The first sign-in asks you to set up two-step sign-in with an authenticator app.
 
 MSG
 $py manage.py runserver "127.0.0.1:$port"
