@@ -83,19 +83,24 @@ def test_message_counter_counts_down_as_the_patient_types(site, page):
     expect(counter).to_have_text("You have 1,995 characters remaining")
 
 
+def fill_by_email(page, *, first, last, email, state):
+    """Fill the required fields for a patient who wants to be emailed and is not sure what for."""
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Email", exact=True).check()
+    page.get_by_label("Which US state do you live in?").select_option(state)
+    page.get_by_label("I'm not sure").check()
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+
+
 def test_form_works_with_javascript_off(browser, live_server, settings):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/consultation/")
     assert page.locator("#id_message-info").inner_text() == "You can enter up to 2000 characters"
-    page.get_by_label("First name").fill("Ada")
-    page.get_by_label("Last name").fill("Lovelace")
-    page.get_by_label("Email address").fill("ada@example.com")
-    page.get_by_label("Email", exact=True).check()
-    page.get_by_label("Which US state do you live in?").select_option("WA")
-    page.get_by_label("I'm not sure").check()
-    page.get_by_label("I am 18 or older").check()
-    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+    fill_by_email(page, first="Ada", last="Lovelace", email="ada@example.com", state="WA")
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_url("**/consultation/thanks/")
     assert REFERENCE.fullmatch(page.locator("[data-reference]").inner_text())
@@ -169,14 +174,7 @@ def test_front_desk_triages_the_newest_request(site, page):
 
 def test_suspected_spam_is_told_to_call_and_the_page_is_accessible(site, page):
     site.open("/consultation/")
-    page.get_by_label("First name").fill("Bot")
-    page.get_by_label("Last name").fill("Bot")
-    page.get_by_label("Email address").fill("bot@example.com")
-    page.get_by_label("Email", exact=True).check()
-    page.get_by_label("Which US state do you live in?").select_option("OR")
-    page.get_by_label("I'm not sure").check()
-    page.get_by_label("I am 18 or older").check()
-    page.get_by_label(re.compile("I agree that the clinic may contact me")).check()
+    fill_by_email(page, first="Bot", last="Bot", email="bot@example.com", state="OR")
     page.evaluate("() => { document.getElementById('id_website').value = 'http://spam.example'; }")
     page.get_by_role("button", name="Send my request").click()
     heading = page.get_by_role("heading", level=1)
