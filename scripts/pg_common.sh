@@ -45,3 +45,30 @@ pg_init() {
 pg_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Use $DATABASE_URL if set; otherwise start the project-local cluster in .local/postgres
+# (created once, data kept between runs, 127.0.0.1 only) and export DATABASE_URL for it.
+# Stops the cluster again when the calling script exits, if this call started it.
+pg_use_local_cluster() {
+  [ -n "${DATABASE_URL:-}" ] && return 0
+  pg_find_bindir
+  PG_LOCAL_ROOT=$(pwd)/.local
+  PG_LOCAL_DATA=$PG_LOCAL_ROOT/postgres
+  local pg_port=${LOCAL_PG_PORT:-54329}
+  mkdir -p "$PG_LOCAL_ROOT"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PG_LOCAL_ROOT"; then
+    echo "error: running as root, the 'postgres' user must be able to reach $PG_LOCAL_ROOT." >&2
+    echo "  Clone the project somewhere outside /root, or set DATABASE_URL to an existing server." >&2
+    exit 1
+  fi
+  pg_init "$PG_LOCAL_DATA" "$PG_LOCAL_ROOT"
+  if ! pg_as_owner "$PG_LOCAL_ROOT" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" status >/dev/null 2>&1; then
+    echo "Starting the local PostgreSQL in .local/postgres (port $pg_port) ..."
+    pg_as_owner "$PG_LOCAL_ROOT" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" -w -t 30 \
+      -l "$PG_LOCAL_ROOT/postgres.log" \
+      -o "-p $pg_port -k $PG_LOCAL_DATA -c listen_addresses=127.0.0.1" start >/dev/null \
+      || { tail -n 20 "$PG_LOCAL_ROOT/postgres.log" >&2; exit 1; }
+    trap 'pg_as_owner "$PG_LOCAL_ROOT" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" -m fast stop >/dev/null 2>&1 || true' EXIT
+  fi
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+}

@@ -14,28 +14,9 @@ export SECRET_KEY=${SECRET_KEY:-local-development-only-not-secret}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 port=${PORT:-8000}
 
-if [ -z "${DATABASE_URL:-}" ]; then
-  . "$here/pg_common.sh"
-  pg_find_bindir
-  root_dir=$(pwd)/.local
-  data=$root_dir/postgres
-  pg_port=${LOCAL_PG_PORT:-54329}
-  mkdir -p "$root_dir"
-  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root_dir"; then
-    echo "error: running as root, the 'postgres' user must be able to reach $root_dir." >&2
-    echo "  Clone the project somewhere outside /root, or set DATABASE_URL to an existing server." >&2
-    exit 1
-  fi
-  pg_init "$data" "$root_dir"
-  if ! pg_as_owner "$root_dir" "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    echo "Starting the local PostgreSQL in .local/postgres (port $pg_port) ..."
-    pg_as_owner "$root_dir" "$PG_BIN/pg_ctl" -D "$data" -w -t 30 -l "$root_dir/postgres.log" \
-      -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1" start >/dev/null \
-      || { tail -n 20 "$root_dir/postgres.log" >&2; exit 1; }
-    trap 'pg_as_owner "$root_dir" "$PG_BIN/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true' EXIT
-  fi
-  export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
-fi
+# shellcheck source=scripts/pg_common.sh
+. "$here/pg_common.sh"
+pg_use_local_cluster
 
 py=.venv/bin/python
 $py manage.py migrate --noinput
