@@ -36,3 +36,6 @@ backup-check: install  ## Dump the database, restore it into a fresh one, compar
 
 drill: install  ## The failure drill: two app servers under load while PostgreSQL, a worker and mail fail
 	@timeout --foreground -s INT 300 $(PY) scripts/drill.py
+
+lighthouse: install  ## Run Lighthouse (mobile) on home, an article and the form; print the scores
+	@scripts/with_postgres.sh $(PY) bench/lighthouse.py
