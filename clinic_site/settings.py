@@ -390,3 +390,8 @@ LOGGING["handlers"]["console"]["filters"] = ["client_errors_one_line"]
 LOGGING["loggers"]["django.template"] = {"filters": ["no_debug"]}
 # First, so that its one line per request (clinic_site.request) times and sees every response.
 MIDDLEWARE.insert(0, "clinic_site.middleware.RequestLogMiddleware")
+
+# Page cache
+# Anonymous visitors get public pages from the cache (clinic_site/cache.py); staff edits retire
+# them at once, so this only bounds how long an unchanged page is kept. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)

@@ -11,6 +11,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from clinic_site.cache import cache_public_page
+
 from .articles import (
     article_for_page,
     articles_by_topic,
@@ -24,6 +26,7 @@ from .structured_data import absolute, breadcrumbs, json_ld, medical_clinic, med
 
 
 @require_safe
+@cache_public_page
 def home(request):
     """Show the clinic's front page with an article or two from each topic."""
     clinic = ClinicProfile.objects.load()
@@ -39,6 +42,7 @@ def home(request):
 
 
 @require_safe
+@cache_public_page
 def privacy(request):
     return render(
         request, "pages/privacy.html", {"privacy_version": settings.PRIVACY_NOTICE_VERSION}
@@ -111,6 +115,7 @@ def learn(request):
 
 
 @require_safe
+@cache_public_page
 def conditions(request):
     """List the conditions the clinic treats, each linking to its article."""
     groups = articles_by_topic(Topic.CONDITIONS)
@@ -119,6 +124,7 @@ def conditions(request):
 
 
 @require_safe
+@cache_public_page
 def what_to_expect(request):
     """List the articles about a visit, in the order a patient meets them."""
     groups = articles_by_topic(Topic.WHAT_TO_EXPECT)

@@ -1,0 +1,193 @@
+"""Whole-page cache for anonymous visitors, invalidated the moment staff change content.
+
+Public pages (home, articles, conditions, ...) are the same for every anonymous visitor, so
+`cache_public_page` keeps the rendered HTML and answers later visitors without running the view:
+no template rendering and no query for the page itself. How it stays correct:
+
+- A *content version* token lives in the shared cache (CACHE_URL). Every page key includes it,
+  so changing the token retires every cached page at once. Saving or deleting any `pages` model
+  (an article, the clinic profile) replaces the token: `pages.apps` connects
+  `content_changed` to the model signals. The token is replaced immediately and again when the
+  transaction commits, so a visitor who rendered the page mid-transaction cannot keep the old
+  text alive under the new token.
+- Only anonymous GET/HEAD requests without a session or messages cookie and without unexpected
+  query parameters are served from, or stored in, the cache. Staff (who have a session cookie)
+  always get a fresh page.
+- A response is stored only if it is a plain 200 that sets no cookie, used no CSRF token or CSP
+  nonce, did not touch the session, and is not marked private or no-store.
+- Each worker also keeps recently used pages in its own memory, keyed by the same token, so a
+  cached page costs one shared-cache read (the token) and nothing else.
+- Browsers get `Cache-Control: no-cache` with an ETag and Last-Modified: they revalidate every
+  time (a 304 when nothing changed), so an edit shows on the next page view.
+
+PAGE_CACHE_SECONDS bounds how long a page may be kept (0 turns the cache off).
+"""
+
+import functools
+import hashlib
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+VERSION_KEY = "page-cache:version"
+LOCAL_MAX_ENTRIES = 256
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """What is kept of a response: enough to rebuild it and answer conditional requests."""
+
+    content: bytes
+    content_type: str
+    etag: str
+    last_modified: int
+    expires: float
+
+
+class _LocalPages:
+    """A small least-recently-used store of pages in this worker's memory."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self.entries: OrderedDict[str, CachedPage] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> CachedPage | None:
+        with self.lock:
+            page = self.entries.get(key)
+            if page is not None:
+                self.entries.move_to_end(key)
+            return page
+
+    def set(self, key: str, page: CachedPage) -> None:
+        with self.lock:
+            self.entries[key] = page
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+
+_local = _LocalPages(LOCAL_MAX_ENTRIES)
+
+
+def content_version() -> str:
+    """Return the current content version token, creating one if the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version() -> None:
+    """Retire every cached page by replacing the content version token."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def content_changed(**kwargs) -> None:
+    """Retire cached pages now and again after the current transaction commits."""
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+def cache_public_page(view=None, *, query_params: tuple[str, ...] = ()):
+    """Serve the view's page to anonymous visitors from the cache (see the module docstring).
+
+    `query_params` names the query parameters the page depends on (e.g. "page"); a request with
+    any other parameter is answered by the view without touching the cache.
+    """
+    if view is None:
+        return functools.partial(cache_public_page, query_params=query_params)
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable_request(request, query_params):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        page = _get(key)
+        if page is None:
+            response = view(request, *args, **kwargs)
+            if not _cacheable_response(request, response):
+                return response
+            page = _store(key, response)
+        return _respond(request, page)
+
+    return wrapper
+
+
+def _cacheable_request(request: HttpRequest, query_params: tuple[str, ...]) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+        and all(name in query_params for name in request.GET)
+    )
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and getattr(request, "_csp_nonce", None) is None
+        and not (session is not None and session.accessed)
+        and not getattr(getattr(request, "_messages", None), "added_new", False)
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _page_key(request: HttpRequest) -> str:
+    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return f"page-cache:{content_version()}:{path}"
+
+
+def _get(key: str) -> CachedPage | None:
+    now = time.time()
+    page = _local.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            _local.set(key, page)
+    return page if page is not None and page.expires > now else None
+
+
+def _store(key: str, response: HttpResponse) -> CachedPage:
+    now = time.time()
+    content = response.content
+    page = CachedPage(
+        content=content,
+        content_type=response["Content-Type"],
+        etag=f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
+        last_modified=int(now),
+        expires=now + settings.PAGE_CACHE_SECONDS,
+    )
+    cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+    _local.set(key, page)
+    return page
+
+
+def _respond(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    response = HttpResponse(page.content, content_type=page.content_type)
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    # Browsers check back every time (a 304 when unchanged), so staff edits show at once.
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Cookie",))
+    return get_conditional_response(
+        request, etag=page.etag, last_modified=page.last_modified, response=response
+    )

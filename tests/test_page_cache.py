@@ -1,0 +1,243 @@
+"""The whole-page cache for anonymous visitors (clinic_site/cache.py)."""
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client
+from django.urls import reverse
+
+from clinic_site.cache import cache_public_page
+from pages.models import ClinicProfile
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/", "/conditions/", "/what-to-expect/", "/privacy/"]
+
+
+def rename_clinic_behind_the_cache(name):
+    """Change the clinic's name without any signal, as if another process had done it."""
+    ClinicProfile.objects.filter(pk=1).update(name=name)
+    cache.delete(ClinicProfile.objects.CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
+def clinic_profile():
+    """Create the profile first: creating it is itself a content change."""
+    return ClinicProfile.objects.load()
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_second_visit_is_served_from_the_cache_without_queries(
+    client, path, django_assert_num_queries
+):
+    first = client.get(path)
+    cache.delete(ClinicProfile.objects.CACHE_KEY)  # rendering again would need a query
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"]
+
+
+def test_cached_page_is_really_reused(client):
+    client.get("/")
+    rename_clinic_behind_the_cache("Renamed Without Signal Clinic")
+    assert "Renamed Without Signal Clinic" not in client.get("/").content.decode()
+
+
+def test_saving_the_clinic_profile_shows_immediately(client, django_capture_on_commit_callbacks):
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = ClinicProfile.objects.load()
+        profile.name = "Bright Cove Clinic"
+        profile.save()
+    assert "Bright Cove Clinic" in client.get("/").content.decode()
+
+
+def test_staff_edit_in_the_admin_shows_immediately(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    visitor = Client()
+    assert "Harbor Light" in visitor.get("/privacy/").content.decode()
+    profile = ClinicProfile.objects.load()
+    data = {k: v for k, v in model_to_dict(profile).items() if v is not None and k != "id"}
+    data["name"] = "Edited In Admin Clinic"
+    url = reverse("admin:pages_clinicprofile_change", args=[profile.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Edited In Admin Clinic" in visitor.get("/privacy/").content.decode()
+
+
+def test_deleting_content_retires_cached_pages(client, django_capture_on_commit_callbacks):
+    profile = ClinicProfile.objects.load()
+    profile.name = "About To Be Deleted Clinic"
+    profile.save()
+    assert "About To Be Deleted Clinic" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ClinicProfile.objects.get().delete()
+    cache.delete(ClinicProfile.objects.CACHE_KEY)  # the profile's own cache, not the page's
+    assert "About To Be Deleted Clinic" not in client.get("/").content.decode()
+
+
+def test_logged_in_staff_always_get_a_fresh_page(client, staff_client):
+    visitor = Client()
+    visitor.get("/")
+    rename_clinic_behind_the_cache("Fresh For Staff Clinic")
+    response = staff_client.get("/")
+    assert "Fresh For Staff Clinic" in response.content.decode()
+    assert "ETag" not in response
+    assert "Fresh For Staff Clinic" not in visitor.get("/").content.decode()
+
+
+def test_a_staff_members_page_is_never_stored_for_visitors(staff_client):
+    staff_client.get("/")
+    rename_clinic_behind_the_cache("Seen By Visitor Clinic")
+    assert "Seen By Visitor Clinic" in Client().get("/").content.decode()
+
+
+def test_post_never_gets_a_cached_page(client):
+    cached = client.get("/")
+    response = client.post("/", {"anything": "1"})
+    assert response.status_code == 405
+    assert response.content != cached.content
+
+
+def test_matching_if_none_match_gets_304_without_a_body(client):
+    etag = client.get("/conditions/")["ETag"]
+    response = client.get("/conditions/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_if_modified_since_gets_304(client):
+    last_modified = client.get("/conditions/")["Last-Modified"]
+    response = client.get("/conditions/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 304
+
+
+@pytest.mark.parametrize("header", ['"not-the-etag"', "garbage", "W/", ""])
+def test_stale_or_malformed_if_none_match_gets_the_full_page(client, header):
+    client.get("/")
+    response = client.get("/", HTTP_IF_NONE_MATCH=header)
+    assert response.status_code == 200
+    assert b"<html" in response.content
+
+
+def test_etag_changes_after_an_edit(client, django_capture_on_commit_callbacks):
+    etag = client.get("/")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = ClinicProfile.objects.load()
+        profile.phone = "(555) 010-7777"
+        profile.save()
+    response = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_browsers_are_told_to_check_back_every_time(client):
+    client.get("/")
+    response = client.get("/")
+    assert response["Cache-Control"] == "no-cache"
+    assert "Cookie" in response["Vary"]
+
+
+def test_cached_pages_set_no_cookies_even_for_a_visitor_with_a_csrf_cookie(client):
+    client.get(reverse("bookings:consultation"))
+    client.cookies["csrftoken"] = "x" * 32
+    for _ in range(2):
+        response = client.get("/")
+        assert not response.cookies
+        assert "Set-Cookie" not in response.headers
+
+
+def test_a_visitor_with_a_messages_cookie_gets_a_fresh_page(client):
+    client.get("/")
+    rename_clinic_behind_the_cache("Messages Cookie Clinic")
+    client.cookies["messages"] = "anything"
+    assert "Messages Cookie Clinic" in client.get("/").content.decode()
+
+
+def test_unknown_query_parameters_bypass_the_cache(client):
+    client.get("/?utm_source=newsletter")
+    rename_clinic_behind_the_cache("Query String Clinic")
+    assert "Query String Clinic" in client.get("/?utm_source=newsletter").content.decode()
+
+
+def test_cache_can_be_turned_off(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    rename_clinic_behind_the_cache("Cache Off Clinic")
+    response = client.get("/")
+    assert "Cache Off Clinic" in response.content.decode()
+    assert "ETag" not in response
+
+
+class CountingView:
+    """A view for the decorator alone: counts its calls and can misbehave in set ways."""
+
+    def __init__(self, misbehave=None):
+        self.calls = 0
+        self.misbehave = misbehave
+
+    def __call__(self, request):
+        self.calls += 1
+        response = HttpResponse(f"<p>call {self.calls}</p>")
+        if self.misbehave:
+            self.misbehave(request, response)
+        return response
+
+
+def add_message(request, response):
+    request._messages = CookieStorage(request)
+    messages.info(request, "Saved")
+
+
+@pytest.mark.parametrize(
+    "misbehave",
+    [
+        pytest.param(lambda request, response: get_token(request), id="csrf-token"),
+        pytest.param(lambda request, response: response.set_cookie("x", "1"), id="cookie"),
+        pytest.param(add_message, id="message"),
+        pytest.param(lambda request, response: setattr(response, "status_code", 404), id="404"),
+        pytest.param(
+            lambda request, response: response.headers.__setitem__("Cache-Control", "private"),
+            id="private",
+        ),
+        pytest.param(
+            lambda request, response: setattr(request, "_csp_nonce", "abc"), id="csp-nonce"
+        ),
+    ],
+)
+def test_responses_that_are_personal_or_errors_are_never_stored(rf, misbehave):
+    view = cache_public_page(CountingView(misbehave))
+    for _ in range(2):
+        view(rf.get("/somewhere/"))
+    assert view.__wrapped__.calls == 2
+
+
+def test_a_plain_public_response_is_stored(rf):
+    view = cache_public_page(CountingView())
+    first = view(rf.get("/somewhere/"))
+    second = view(rf.get("/somewhere/"))
+    assert view.__wrapped__.calls == 1
+    assert first.content == second.content == b"<p>call 1</p>"
+
+
+def test_declared_query_parameters_are_cached_per_value(rf):
+    view = cache_public_page(query_params=("page",))(CountingView())
+    assert view(rf.get("/list/?page=2")).content == b"<p>call 1</p>"
+    assert view(rf.get("/list/?page=3")).content == b"<p>call 2</p>"
+    assert view(rf.get("/list/?page=2")).content == b"<p>call 1</p>"
