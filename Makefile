@@ -39,3 +39,6 @@ drill: install  ## The failure drill: two app servers under load while PostgreSQ
 
 lighthouse: install  ## Run Lighthouse (mobile) on home, an article and the form; print the scores
 	@scripts/with_postgres.sh $(PY) bench/lighthouse.py
+
+bench: install  ## Benchmark the production-like server against a static file (takes ~8 min)
+	@scripts/with_postgres.sh $(PY) bench/run.py

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from clinic_site.cache import cache_public_page
 from pages.models import ClinicProfile
-from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +31,9 @@ def clinic_profile():
 
 
 @pytest.fixture
-def staff_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
+def staff_client(admin_client):
+    """Return a client signed in as staff (the project's admin_client fixture)."""
+    return admin_client
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -66,7 +65,7 @@ def test_saving_the_clinic_profile_shows_immediately(client, django_capture_on_c
 
 
 def test_staff_edit_in_the_admin_shows_immediately(
-    client, staff_client, django_capture_on_commit_callbacks
+    staff_client, django_capture_on_commit_callbacks
 ):
     visitor = Client()
     assert "Harbor Light" in visitor.get("/privacy/").content.decode()
@@ -91,7 +90,7 @@ def test_deleting_content_retires_cached_pages(client, django_capture_on_commit_
     assert "About To Be Deleted Clinic" not in client.get("/").content.decode()
 
 
-def test_logged_in_staff_always_get_a_fresh_page(client, staff_client):
+def test_logged_in_staff_always_get_a_fresh_page(staff_client):
     visitor = Client()
     visitor.get("/")
     rename_clinic_behind_the_cache("Fresh For Staff Clinic")
