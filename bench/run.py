@@ -48,7 +48,6 @@ BENCH_ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "CONSULTATION_RATE_LIMIT": "1000000/h",
     "CONSULTATION_MIN_FILL_SECONDS": "0",
-    "LOG_LEVEL": "WARNING",
     "DJANGO_SETTINGS_MODULE": "clinic_site.settings",
 }
 RELAXED = (

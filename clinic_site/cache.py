@@ -6,15 +6,16 @@ no template rendering and no query for the page itself. How it stays correct:
 
 - A *content version* token lives in the shared cache (CACHE_URL). Every page key includes it,
   so changing the token retires every cached page at once. Saving or deleting any `pages` model
-  (an article, the clinic profile) replaces the token: `pages.apps` connects
-  `content_changed` to the model signals. The token is replaced immediately and again when the
-  transaction commits, so a visitor who rendered the page mid-transaction cannot keep the old
-  text alive under the new token.
+  (an article, the clinic profile) drops the token: `pages.apps` connects `content_changed` to
+  the model signals. It is dropped immediately and again when the transaction commits, so a
+  visitor who rendered the page mid-transaction cannot keep the old text alive under the new
+  token. Content scheduled to appear later (`on_scheduled_change`) ends the version on time.
 - Only anonymous GET/HEAD requests without a session or messages cookie and without unexpected
   query parameters are served from, or stored in, the cache. Staff (who have a session cookie)
   always get a fresh page.
 - A response is stored only if it is a plain 200 that sets no cookie, used no CSRF token or CSP
-  nonce, did not touch the session, and is not marked private or no-store.
+  nonce, wrote nothing to the session or messages, and is not marked private or no-store.
+  (Reading the session is fine: without a session cookie it is empty for everyone.)
 - Each worker also keeps recently used pages in its own memory, keyed by the same token, so a
   cached page costs one shared-cache read (the token) and nothing else.
 - Browsers get `Cache-Control: no-cache` with an ETag and Last-Modified: they revalidate every
@@ -23,12 +24,14 @@ no template rendering and no query for the page itself. How it stays correct:
 PAGE_CACHE_SECONDS bounds how long a page may be kept (0 turns the cache off).
 """
 
+import datetime
 import functools
 import hashlib
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -78,20 +81,36 @@ class _LocalPages:
 
 
 _local = _LocalPages(LOCAL_MAX_ENTRIES)
+_scheduled_change_hooks: list[Callable[[], datetime.datetime | None]] = []
 
 
 def content_version() -> str:
-    """Return the current content version token, creating one if the cache has none."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    """Return the current content version token, starting a new one when none is current.
+
+    A version also ends by itself when content scheduled ahead (an article with a future
+    publish time) is due, so such pages appear on time without anyone saving anything.
+    """
+    state = cache.get(VERSION_KEY)
+    if state is None or (state[1] is not None and state[1] <= time.time()):
+        state = (uuid.uuid4().hex, _next_scheduled_change())
+        cache.set(VERSION_KEY, state, timeout=None)
+    return state[0]
 
 
 def bump_content_version() -> None:
-    """Retire every cached page by replacing the content version token."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Retire every cached page: the next request starts a new content version."""
+    cache.delete(VERSION_KEY)
+
+
+def on_scheduled_change(func: Callable[[], datetime.datetime | None]):
+    """Register a function that returns when public content next changes by itself, or None."""
+    _scheduled_change_hooks.append(func)
+    return func
+
+
+def _next_scheduled_change() -> float | None:
+    times = [when.timestamp() for hook in _scheduled_change_hooks if (when := hook())]
+    return min(times, default=None)
 
 
 def content_changed(**kwargs) -> None:
@@ -136,7 +155,7 @@ def _cacheable_request(request: HttpRequest, query_params: tuple[str, ...]) -> b
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
-    session = getattr(request, "session", None)
+    session = getattr(request, "session", None)  # always empty here: no session cookie
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
@@ -144,7 +163,7 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and getattr(request, "_csp_nonce", None) is None
-        and not (session is not None and session.accessed)
+        and not (session is not None and session.modified)
         and not getattr(getattr(request, "_messages", None), "added_new", False)
         and "private" not in cache_control
         and "no-store" not in cache_control

@@ -240,3 +240,54 @@ def test_declared_query_parameters_are_cached_per_value(rf):
     assert view(rf.get("/list/?page=2")).content == b"<p>call 1</p>"
     assert view(rf.get("/list/?page=3")).content == b"<p>call 2</p>"
     assert view(rf.get("/list/?page=2")).content == b"<p>call 1</p>"
+
+
+def test_reading_the_empty_session_of_a_visitor_still_caches(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def read_session(request, response):
+        request.session = SessionStore()
+        request.session.get("anything")
+
+    view = cache_public_page(CountingView(read_session))
+    view(rf.get("/somewhere/"))
+    view(rf.get("/somewhere/"))
+    assert view.__wrapped__.calls == 1
+
+
+def test_a_page_that_writes_the_session_is_never_stored(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def write_session(request, response):
+        request.session = SessionStore()
+        request.session["came_from"] = "/learn/x/"
+
+    view = cache_public_page(CountingView(write_session))
+    view(rf.get("/somewhere/"))
+    view(rf.get("/somewhere/"))
+    assert view.__wrapped__.calls == 2
+
+
+class FakeClock:
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+def test_scheduled_content_retires_cached_pages_when_it_is_due(rf, monkeypatch):
+    import datetime
+
+    from clinic_site import cache as page_cache
+
+    clock = FakeClock(1_900_000_000.0)
+    due = datetime.datetime.fromtimestamp(clock.now + 600, tz=datetime.UTC)
+    monkeypatch.setattr(page_cache, "time", clock)
+    monkeypatch.setattr(page_cache, "_scheduled_change_hooks", [lambda: due])
+    view = cache_public_page(CountingView())
+    view(rf.get("/somewhere/"))
+    clock.now += 599
+    assert view(rf.get("/somewhere/")).content == b"<p>call 1</p>"
+    clock.now += 2
+    assert view(rf.get("/somewhere/")).content == b"<p>call 2</p>"
