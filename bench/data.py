@@ -109,7 +109,9 @@ def consultation_count() -> int:
 
 def queued_task_count() -> int:
     """Return how many background tasks (notification emails) are queued or done."""
-    return apps.get_model("django_tasks_db", "DBTaskResult").objects.count()
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.count()
 
 
 def staff_client() -> Client:

@@ -16,12 +16,18 @@ no template rendering and no query for the page itself. How it stays correct:
 - A response is stored only if it is a plain 200 that sets no cookie, used no CSRF token or CSP
   nonce, wrote nothing to the session or messages, and is not marked private or no-store.
   (Reading the session is fine: without a session cookie it is empty for everyone.)
-- Each worker also keeps recently used pages in its own memory, keyed by the same token, so a
-  cached page costs one shared-cache read (the token) and nothing else.
+- The pages themselves are kept in each worker's memory (a small least-recently-used store),
+  keyed by the token: a cached page costs one shared-cache read (the token) and nothing else,
+  and pages never crowd the shared cache (where rate-limit counters live). Each worker renders
+  a page once per content version.
 - Browsers get `Cache-Control: no-cache` with an ETag and Last-Modified: they revalidate every
   time (a 304 when nothing changed), so an edit shows on the next page view.
 
 PAGE_CACHE_SECONDS bounds how long a page may be kept (0 turns the cache off).
+
+`render_with_fills` applies the same idea to a page whose only per-visitor parts are a few
+tokens (the consultation form's CSRF and form tokens): it is rendered once per content version
+with placeholders, and each visitor gets a copy with fresh tokens filled in.
 """
 
 import datetime
@@ -38,12 +44,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 VERSION_KEY = "page-cache:version"
-LOCAL_MAX_ENTRIES = 256
+LOCAL_MAX_ENTRIES = 200  # about 20 KB each: a few MB per worker at most
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+CSRF_PLACEHOLDER = "csrf-token-placeholder-7d1f0c"
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class CachedPage:
 
 
 class _LocalPages:
-    """A small least-recently-used store of pages in this worker's memory."""
+    """A small least-recently-used store of pages in this worker's memory (thread-safe)."""
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
@@ -84,17 +93,18 @@ _local = _LocalPages(LOCAL_MAX_ENTRIES)
 _scheduled_change_hooks: list[Callable[[], datetime.datetime | None]] = []
 
 
-def content_version() -> str:
-    """Return the current content version token, starting a new one when none is current.
+def content_version() -> tuple[str, int]:
+    """Return the current content version (token, start time), starting one if none is current.
 
     A version also ends by itself when content scheduled ahead (an article with a future
     publish time) is due, so such pages appear on time without anyone saving anything.
     """
     state = cache.get(VERSION_KEY)
-    if state is None or (state[1] is not None and state[1] <= time.time()):
-        state = (uuid.uuid4().hex, _next_scheduled_change())
+    now = time.time()
+    if state is None or (state[1] is not None and state[1] <= now):
+        state = (uuid.uuid4().hex, _next_scheduled_change(), int(now))
         cache.set(VERSION_KEY, state, timeout=None)
-    return state[0]
+    return state[0], state[2]
 
 
 def bump_content_version() -> None:
@@ -132,16 +142,51 @@ def cache_public_page(view=None, *, query_params: tuple[str, ...] = ()):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request, query_params):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
+        key, started = _page_key(request)
         page = _get(key)
         if page is None:
             response = view(request, *args, **kwargs)
             if not _cacheable_response(request, response):
                 return response
-            page = _store(key, response)
+            page = _store(key, response.content, response["Content-Type"], started)
         return _respond(request, page)
 
     return wrapper
+
+
+def render_with_fills(
+    request: HttpRequest,
+    template_name: str,
+    context: dict,
+    *,
+    fills: dict[str, str],
+    query_params: tuple[str, ...] = (),
+) -> HttpResponse:
+    """Render a page whose only per-visitor parts are tokens, from a copy kept per version.
+
+    The caller puts placeholders (plain letters, digits and dashes, so escaping leaves them
+    alone) in `context`; `fills` maps each to this request's value. The CSRF token is handled
+    here. Visitors who cannot share a page (staff, pending messages) get their own rendering.
+    """
+    fills = {**fills, CSRF_PLACEHOLDER: get_token(request)}
+    if _cacheable_request(request, query_params):
+        key, started = _page_key(request)
+        key = "fill:" + key
+        page = _get(key)
+        if page is None:
+            content = _render(request, template_name, context)
+            page = _store(key, content, "text/html; charset=utf-8", started)
+        content = page.content
+    else:
+        content = _render(request, template_name, context)
+    for placeholder, value in fills.items():
+        content = content.replace(placeholder.encode(), value.encode())
+    return HttpResponse(content)
+
+
+def _render(request: HttpRequest, template_name: str, context: dict) -> bytes:
+    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+    return render_to_string(template_name, context, request).encode()
 
 
 def _cacheable_request(request: HttpRequest, query_params: tuple[str, ...]) -> bool:
@@ -170,32 +215,25 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _page_key(request: HttpRequest) -> str:
-    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"page-cache:{content_version()}:{path}"
+def _page_key(request: HttpRequest) -> tuple[str, int]:
+    """Return the page's key in this worker's store and the time its content version began."""
+    token, started = content_version()
+    return f"{token}:{request.get_full_path()}", started
 
 
 def _get(key: str) -> CachedPage | None:
-    now = time.time()
     page = _local.get(key)
-    if page is None:
-        page = cache.get(key)
-        if page is not None:
-            _local.set(key, page)
-    return page if page is not None and page.expires > now else None
+    return page if page is not None and page.expires > time.time() else None
 
 
-def _store(key: str, response: HttpResponse) -> CachedPage:
-    now = time.time()
-    content = response.content
+def _store(key: str, content: bytes, content_type: str, last_modified: int) -> CachedPage:
     page = CachedPage(
         content=content,
-        content_type=response["Content-Type"],
+        content_type=content_type,
         etag=f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
-        last_modified=int(now),
-        expires=now + settings.PAGE_CACHE_SECONDS,
+        last_modified=last_modified,
+        expires=time.time() + settings.PAGE_CACHE_SECONDS,
     )
-    cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
     _local.set(key, page)
     return page
 

@@ -291,3 +291,22 @@ def test_scheduled_content_retires_cached_pages_when_it_is_due(rf, monkeypatch):
     assert view(rf.get("/somewhere/")).content == b"<p>call 1</p>"
     clock.now += 2
     assert view(rf.get("/somewhere/")).content == b"<p>call 2</p>"
+
+
+def test_another_worker_answers_with_the_same_validators(client):
+    from clinic_site import cache as page_cache
+
+    first = client.get("/conditions/")
+    page_cache._local.entries.clear()  # as if the next request reached another worker
+    response = client.get(
+        "/conditions/",
+        HTTP_IF_NONE_MATCH=first["ETag"],
+        HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+    )
+    assert response.status_code == 304
+
+
+def test_pages_are_not_written_to_the_shared_cache(client):
+    """Only the version token is shared; pages stay in worker memory (tests use locmem)."""
+    client.get("/conditions/")
+    assert [key for key in cache._cache if "page-cache" in key] == [":1:page-cache:version"]
