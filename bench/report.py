@@ -27,6 +27,7 @@ class Target:
     name: str
     path: str
     post: bool = False
+    script: str | None = None  # a wrk Lua script in bench/
     runs: list = field(default_factory=list)
     # ((all, on the cache table) rendered, (all, on the cache table) from the page cache)
     queries: tuple[tuple[int, int], tuple[int, int]] | None = None

@@ -130,7 +130,9 @@ def discover(base: str) -> list[Target]:
     if articles:
         targets.append(Target("article", articles[0]))
     if fetch(base + "/learn/search/?q=ketamine")[0] == 200:
-        targets.append(Target("search", "/learn/search/?q=ketamine"))
+        search = "/learn/search/?q=ketamine"
+        targets.append(Target("search", search, script="unique_query.lua"))
+        targets.append(Target("search, same query again (page cache)", search))
     targets.append(Target("consultation form GET", "/consultation/"))
     import data
 
@@ -168,9 +170,9 @@ def measure_load(server: Server, targets: list[Target], report: Report) -> None:
                 result = wrk_post(server, pids, bodies, cookie)
                 target.post_rows += data.consultation_count() - before
             else:
-                result = wrk(
-                    server.url + target.path, pids=pids, duration=DURATION, headers=ENCODING
-                )
+                script = ROOT / "bench" / target.script if target.script else None
+                url = server.url + target.path
+                result = wrk(url, pids=pids, duration=DURATION, headers=ENCODING, script=script)
             target.runs.append(result)
     report.targets = targets
 
