@@ -1,27 +1,28 @@
 """Whole-page cache for anonymous visitors, invalidated the moment staff change content.
 
-Public pages (home, articles, conditions, ...) are the same for every anonymous visitor, so
-`cache_public_page` keeps the rendered HTML and answers later visitors without running the view:
-no template rendering and no query for the page itself. How it stays correct:
+Public pages (home, articles, conditions, ...) are the same for every anonymous visitor. Views
+marked with `cache_public_page` have their finished responses kept, and `PageCacheMiddleware`
+(placed right after WhiteNoise) answers later visitors before sessions, CSRF, authentication
+or the view run: no template rendering and no query for the page. How it stays correct:
 
-- A *content version* token lives in the shared cache (CACHE_URL). Every page key includes it,
-  so changing the token retires every cached page at once. Saving or deleting any `pages` model
-  (an article, the clinic profile) drops the token: `pages.apps` connects `content_changed` to
-  the model signals. It is dropped immediately and again when the transaction commits, so a
-  visitor who rendered the page mid-transaction cannot keep the old text alive under the new
-  token. Content scheduled to appear later (`on_scheduled_change`) ends the version on time.
+- A *content version* token lives in the shared cache (CACHE_URL). A kept page is only served
+  while the token it was rendered under is current. Saving or deleting any `pages` model (an
+  article, the clinic profile) drops the token: `pages.apps` connects `content_changed` to the
+  model signals. It is dropped immediately and again when the transaction commits, so a visitor
+  who rendered the page mid-transaction cannot keep the old text alive under the new token.
+  Content scheduled to appear later (`on_scheduled_change`) ends the version on time.
 - Only anonymous GET/HEAD requests without a session or messages cookie and without unexpected
   query parameters are served from, or stored in, the cache. Staff (who have a session cookie)
   always get a fresh page.
-- A response is stored only if it is a plain 200 that sets no cookie, used no CSRF token or CSP
+- A response is kept only if it is a plain 200 that sets no cookie, used no CSRF token or CSP
   nonce, wrote nothing to the session or messages, and is not marked private or no-store.
   (Reading the session is fine: without a session cookie it is empty for everyone.)
-- The pages themselves are kept in each worker's memory (a small least-recently-used store),
-  keyed by the token: a cached page costs one shared-cache read (the token) and nothing else,
-  and pages never crowd the shared cache (where rate-limit counters live). Each worker renders
-  a page once per content version.
-- Browsers get `Cache-Control: no-cache` with an ETag and Last-Modified: they revalidate every
-  time (a 304 when nothing changed), so an edit shows on the next page view.
+- Pages are kept in each worker's memory (a small least-recently-used store), so a cached page
+  costs one shared-cache read (the token) and pages never crowd the shared cache, where the
+  rate-limit counters live. Each worker renders a page once per content version.
+- Browsers get `Cache-Control: no-cache` with an ETag and Last-Modified (the version's start,
+  the same on every worker): they revalidate every time, get a 304 when nothing changed, and
+  see an edit on their next page view.
 
 PAGE_CACHE_SECONDS bounds how long a page may be kept (0 turns the cache off).
 
@@ -47,22 +48,22 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date
 
 VERSION_KEY = "page-cache:version"
 LOCAL_MAX_ENTRIES = 200  # about 20 KB each: a few MB per worker at most
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 CSRF_PLACEHOLDER = "csrf-token-placeholder-7d1f0c"
+NOT_KEPT_HEADERS = {"set-cookie", "x-request-id", "date"}
 
 
 @dataclass(frozen=True)
 class CachedPage:
-    """What is kept of a response: enough to rebuild it and answer conditional requests."""
+    """A finished response as kept: body, headers and the content version it belongs to."""
 
     content: bytes
-    content_type: str
-    etag: str
-    last_modified: int
+    headers: tuple[tuple[str, str], ...]
+    version: str
     expires: float
 
 
@@ -79,7 +80,7 @@ class _LocalPages:
             page = self.entries.get(key)
             if page is not None:
                 self.entries.move_to_end(key)
-            return page
+        return page if page is not None and page.expires > time.time() else None
 
     def set(self, key: str, page: CachedPage) -> None:
         with self.lock:
@@ -112,6 +113,12 @@ def bump_content_version() -> None:
     cache.delete(VERSION_KEY)
 
 
+def content_changed(**kwargs) -> None:
+    """Retire cached pages now and again after the current transaction commits."""
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
 def on_scheduled_change(func: Callable[[], datetime.datetime | None]):
     """Register a function that returns when public content next changes by itself, or None."""
     _scheduled_change_hooks.append(func)
@@ -123,17 +130,28 @@ def _next_scheduled_change() -> float | None:
     return min(times, default=None)
 
 
-def content_changed(**kwargs) -> None:
-    """Retire cached pages now and again after the current transaction commits."""
-    bump_content_version()
-    transaction.on_commit(bump_content_version)
+class PageCacheMiddleware:
+    """Answer visitors from kept pages early; keep the finished responses of marked views."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        page = _current_page(request, request.get_full_path()) if _anonymous(request) else None
+        if page is not None:
+            return _respond(request, page)
+        response = self.get_response(request)
+        version = getattr(response, "page_cache_version", None)
+        if version is not None and response.status_code == 200 and not response.cookies:
+            _keep(request.get_full_path(), response.content, response.items(), version)
+        return response
 
 
 def cache_public_page(view=None, *, query_params: tuple[str, ...] = ()):
-    """Serve the view's page to anonymous visitors from the cache (see the module docstring).
+    """Let PageCacheMiddleware keep the view's page for anonymous visitors (see module doc).
 
     `query_params` names the query parameters the page depends on (e.g. "page"); a request with
-    any other parameter is answered by the view without touching the cache.
+    any other parameter is answered by the view and not kept.
     """
     if view is None:
         return functools.partial(cache_public_page, query_params=query_params)
@@ -142,14 +160,15 @@ def cache_public_page(view=None, *, query_params: tuple[str, ...] = ()):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request, query_params):
             return view(request, *args, **kwargs)
-        key, started = _page_key(request)
-        page = _get(key)
-        if page is None:
-            response = view(request, *args, **kwargs)
-            if not _cacheable_response(request, response):
-                return response
-            page = _store(key, response.content, response["Content-Type"], started)
-        return _respond(request, page)
+        version, started = content_version()  # before rendering: see the module docstring
+        response = view(request, *args, **kwargs)
+        if not _cacheable_response(request, response):
+            return response
+        _add_validators(response, started)
+        response.page_cache_version = version
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=started, response=response
+        )
 
     return wrapper
 
@@ -170,12 +189,12 @@ def render_with_fills(
     """
     fills = {**fills, CSRF_PLACEHOLDER: get_token(request)}
     if _cacheable_request(request, query_params):
-        key, started = _page_key(request)
-        key = "fill:" + key
-        page = _get(key)
+        key = "fill:" + request.get_full_path()
+        page = _current_page(request, key)
         if page is None:
+            version, _ = content_version()
             content = _render(request, template_name, context)
-            page = _store(key, content, "text/html; charset=utf-8", started)
+            page = _keep(key, content, (), version)
         content = page.content
     else:
         content = _render(request, template_name, context)
@@ -189,14 +208,17 @@ def _render(request: HttpRequest, template_name: str, context: dict) -> bytes:
     return render_to_string(template_name, context, request).encode()
 
 
-def _cacheable_request(request: HttpRequest, query_params: tuple[str, ...]) -> bool:
+def _anonymous(request: HttpRequest) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
-        and all(name in query_params for name in request.GET)
     )
+
+
+def _cacheable_request(request: HttpRequest, query_params: tuple[str, ...]) -> bool:
+    return _anonymous(request) and all(name in query_params for name in request.GET)
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -215,36 +237,37 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _page_key(request: HttpRequest) -> tuple[str, int]:
-    """Return the page's key in this worker's store and the time its content version began."""
-    token, started = content_version()
-    return f"{token}:{request.get_full_path()}", started
+def _add_validators(response: HttpResponse, started: int) -> None:
+    response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    response["Last-Modified"] = http_date(started)
+    # Browsers check back every time (a 304 when unchanged), so staff edits show at once.
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Cookie",))
 
 
-def _get(key: str) -> CachedPage | None:
+def _current_page(request: HttpRequest, key: str) -> CachedPage | None:
+    """Return the kept page for `key` if it belongs to the current content version."""
     page = _local.get(key)
-    return page if page is not None and page.expires > time.time() else None
+    if page is None or page.version != content_version()[0]:
+        return None
+    return page
 
 
-def _store(key: str, content: bytes, content_type: str, last_modified: int) -> CachedPage:
-    page = CachedPage(
-        content=content,
-        content_type=content_type,
-        etag=f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
-        last_modified=last_modified,
-        expires=time.time() + settings.PAGE_CACHE_SECONDS,
-    )
+def _keep(key: str, content: bytes, headers, version: str) -> CachedPage:
+    kept = tuple((k, v) for k, v in headers if k.lower() not in NOT_KEPT_HEADERS)
+    page = CachedPage(content, kept, version, time.time() + settings.PAGE_CACHE_SECONDS)
     _local.set(key, page)
     return page
 
 
 def _respond(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    response = HttpResponse(page.content, content_type=page.content_type)
-    response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified)
-    # Browsers check back every time (a 304 when unchanged), so staff edits show at once.
-    response["Cache-Control"] = "no-cache"
-    patch_vary_headers(response, ("Cookie",))
+    response = HttpResponse(page.content)
+    for name, value in page.headers:
+        response[name] = value
+    last_modified = response.get("Last-Modified")
     return get_conditional_response(
-        request, etag=page.etag, last_modified=page.last_modified, response=response
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date(last_modified) if last_modified else None,
+        response=response,
     )

@@ -395,3 +395,8 @@ MIDDLEWARE.insert(0, "clinic_site.middleware.RequestLogMiddleware")
 # Anonymous visitors get public pages from the cache (clinic_site/cache.py); staff edits retire
 # them at once, so this only bounds how long an unchanged page is kept. 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+# Cached pages are answered right after static files, before sessions, CSRF and auth run.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "clinic_site.cache.PageCacheMiddleware",
+)

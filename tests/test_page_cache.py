@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
 
-from clinic_site.cache import cache_public_page
+from clinic_site.cache import PageCacheMiddleware, cache_public_page
 from pages.models import ClinicProfile
 
 pytestmark = pytest.mark.django_db
@@ -221,22 +221,22 @@ def add_message(request, response):
     ],
 )
 def test_responses_that_are_personal_or_errors_are_never_stored(rf, misbehave):
-    view = cache_public_page(CountingView(misbehave))
+    view = PageCacheMiddleware(cache_public_page(CountingView(misbehave)))
     for _ in range(2):
         view(rf.get("/somewhere/"))
-    assert view.__wrapped__.calls == 2
+    assert view.get_response.__wrapped__.calls == 2
 
 
 def test_a_plain_public_response_is_stored(rf):
-    view = cache_public_page(CountingView())
+    view = PageCacheMiddleware(cache_public_page(CountingView()))
     first = view(rf.get("/somewhere/"))
     second = view(rf.get("/somewhere/"))
-    assert view.__wrapped__.calls == 1
+    assert view.get_response.__wrapped__.calls == 1
     assert first.content == second.content == b"<p>call 1</p>"
 
 
 def test_declared_query_parameters_are_cached_per_value(rf):
-    view = cache_public_page(query_params=("page",))(CountingView())
+    view = PageCacheMiddleware(cache_public_page(query_params=("page",))(CountingView()))
     assert view(rf.get("/list/?page=2")).content == b"<p>call 1</p>"
     assert view(rf.get("/list/?page=3")).content == b"<p>call 2</p>"
     assert view(rf.get("/list/?page=2")).content == b"<p>call 1</p>"
@@ -249,10 +249,10 @@ def test_reading_the_empty_session_of_a_visitor_still_caches(rf):
         request.session = SessionStore()
         request.session.get("anything")
 
-    view = cache_public_page(CountingView(read_session))
+    view = PageCacheMiddleware(cache_public_page(CountingView(read_session)))
     view(rf.get("/somewhere/"))
     view(rf.get("/somewhere/"))
-    assert view.__wrapped__.calls == 1
+    assert view.get_response.__wrapped__.calls == 1
 
 
 def test_a_page_that_writes_the_session_is_never_stored(rf):
@@ -262,10 +262,10 @@ def test_a_page_that_writes_the_session_is_never_stored(rf):
         request.session = SessionStore()
         request.session["came_from"] = "/learn/x/"
 
-    view = cache_public_page(CountingView(write_session))
+    view = PageCacheMiddleware(cache_public_page(CountingView(write_session)))
     view(rf.get("/somewhere/"))
     view(rf.get("/somewhere/"))
-    assert view.__wrapped__.calls == 2
+    assert view.get_response.__wrapped__.calls == 2
 
 
 class FakeClock:
@@ -285,7 +285,7 @@ def test_scheduled_content_retires_cached_pages_when_it_is_due(rf, monkeypatch):
     due = datetime.datetime.fromtimestamp(clock.now + 600, tz=datetime.UTC)
     monkeypatch.setattr(page_cache, "time", clock)
     monkeypatch.setattr(page_cache, "_scheduled_change_hooks", [lambda: due])
-    view = cache_public_page(CountingView())
+    view = PageCacheMiddleware(cache_public_page(CountingView()))
     view(rf.get("/somewhere/"))
     clock.now += 599
     assert view(rf.get("/somewhere/")).content == b"<p>call 1</p>"
@@ -310,3 +310,10 @@ def test_pages_are_not_written_to_the_shared_cache(client):
     """Only the version token is shared; pages stay in worker memory (tests use locmem)."""
     client.get("/conditions/")
     assert [key for key in cache._cache if "page-cache" in key] == [":1:page-cache:version"]
+
+
+def test_cached_pages_keep_the_security_headers(client):
+    first = client.get("/conditions/")
+    second = client.get("/conditions/")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert second[header] == first[header]
