@@ -176,16 +176,18 @@ def cache_public_page(view=None, *, query_params: tuple[str, ...] = ()):
 def render_with_fills(
     request: HttpRequest,
     template_name: str,
-    context: dict,
+    context: Callable[[], dict],
     *,
     fills: dict[str, str],
     query_params: tuple[str, ...] = (),
 ) -> HttpResponse:
     """Render a page whose only per-visitor parts are tokens, from a copy kept per version.
 
-    The caller puts placeholders (plain letters, digits and dashes, so escaping leaves them
-    alone) in `context`; `fills` maps each to this request's value. The CSRF token is handled
-    here. Visitors who cannot share a page (staff, pending messages) get their own rendering.
+    `context` is a function returning the template context, called only when the page has to
+    be rendered (building a big form costs more than serving the kept copy). The caller puts
+    placeholders (plain letters, digits and dashes, so escaping leaves them alone) in that
+    context; `fills` maps each to this request's value. The CSRF token is handled here.
+    Visitors who cannot share a page (staff, pending messages) get their own rendering.
     """
     fills = {**fills, CSRF_PLACEHOLDER: get_token(request)}
     if _cacheable_request(request, query_params):
@@ -203,8 +205,8 @@ def render_with_fills(
     return HttpResponse(content)
 
 
-def _render(request: HttpRequest, template_name: str, context: dict) -> bytes:
-    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
+def _render(request: HttpRequest, template_name: str, context: Callable[[], dict]) -> bytes:
+    context = {**context(), "csrf_token": CSRF_PLACEHOLDER}
     return render_to_string(template_name, context, request).encode()
 
 
