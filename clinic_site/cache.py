@@ -51,6 +51,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date
 
 VERSION_KEY = "page-cache:version"
+NEXT_CHANGE_KEY = "page-cache:next-change"  # when scheduled content is next due (or None)
 LOCAL_MAX_ENTRIES = 200  # about 20 KB each: a few MB per worker at most
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 CSRF_PLACEHOLDER = "csrf-token-placeholder-7d1f0c"
@@ -103,20 +104,22 @@ def content_version() -> tuple[str, int]:
     state = cache.get(VERSION_KEY)
     now = time.time()
     if state is None or (state[1] is not None and state[1] <= now):
-        state = (uuid.uuid4().hex, _next_scheduled_change(), int(now))
+        state = (uuid.uuid4().hex, _next_scheduled_change(now), int(now))
         cache.set(VERSION_KEY, state, timeout=None)
     return state[0], state[2]
 
 
 def bump_content_version() -> None:
     """Retire every cached page: the next request starts a new content version."""
+    cache.set(NEXT_CHANGE_KEY, _scheduled_change_from_hooks(), timeout=None)
     cache.delete(VERSION_KEY)
 
 
-def content_changed(**kwargs) -> None:
+def content_changed(sender, **kwargs) -> None:
     """Retire cached pages now and again after the current transaction commits."""
-    bump_content_version()
-    transaction.on_commit(bump_content_version)
+    if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed also sends pre_*
+        bump_content_version()
+        transaction.on_commit(bump_content_version)
 
 
 def on_scheduled_change(func: Callable[[], datetime.datetime | None]):
@@ -125,7 +128,16 @@ def on_scheduled_change(func: Callable[[], datetime.datetime | None]):
     return func
 
 
-def _next_scheduled_change() -> float | None:
+def _next_scheduled_change(now: float) -> float | None:
+    """Return when content next changes by itself, as worked out at the last content change."""
+    remembered = cache.get(NEXT_CHANGE_KEY, default=-1.0)
+    if remembered == -1.0 or (remembered is not None and remembered <= now):
+        remembered = _scheduled_change_from_hooks()
+        cache.set(NEXT_CHANGE_KEY, remembered, timeout=None)
+    return remembered
+
+
+def _scheduled_change_from_hooks() -> float | None:
     times = [when.timestamp() for hook in _scheduled_change_hooks if (when := hook())]
     return min(times, default=None)
 

@@ -1,10 +1,13 @@
 """Reads behind the article pages: each is one or two queries, whatever the number of articles."""
 
-from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+import datetime
 
-from .models import Article, ArticleFAQ, ArticleOldSlug, Topic
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+
+from .models import Article, ArticleFAQ, ArticleOldSlug, Status, Topic
 
 LIST_FIELDS = ("title", "slug", "summary", "topic", "order", "publish_at", "updated")
 RELATED_COUNT = 3
@@ -78,3 +81,9 @@ def articles_by_topic(topic: str | None = None) -> list[tuple[str, list[Article]
 def featured_articles(per_topic: int = 1) -> list[Article]:
     """Return the first article of each topic, for the home page."""
     return [article for _, items in articles_by_topic() for article in items[:per_topic]]
+
+
+def next_scheduled_publish() -> datetime.datetime | None:
+    """Return when the next article published ahead of time goes live, or None."""
+    upcoming = Article.objects.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+    return upcoming.aggregate(next=Min("publish_at"))["next"]

@@ -109,6 +109,7 @@ def server_error(request):
 
 
 @require_safe
+@cache_public_page
 def learn(request):
     """List every published article, grouped by topic."""
     return render(request, "pages/learn.html", {"groups": articles_by_topic()})
@@ -133,6 +134,7 @@ def what_to_expect(request):
 
 
 @require_safe
+@cache_public_page
 def article_detail(request, slug):
     """Show a published article; staff may also preview drafts; old addresses redirect."""
     article = article_for_page(Article.objects.published(), slug)
@@ -175,6 +177,7 @@ def _render_article(request, article, preview=False):
 
 
 @require_safe
+@cache_public_page(query_params=("q",))
 def search(request):
     """Search the published articles; any input gives a helpful page."""
     query = clean_query(request.GET.get("q"))

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from clinic_site.cache import PageCacheMiddleware, cache_public_page
-from pages.models import ClinicProfile
+from pages.models import ClinicProfile, Status
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +286,7 @@ def test_scheduled_content_retires_cached_pages_when_it_is_due(rf, monkeypatch):
     due = datetime.datetime.fromtimestamp(clock.now + 600, tz=datetime.UTC)
     monkeypatch.setattr(page_cache, "time", clock)
     monkeypatch.setattr(page_cache, "_scheduled_change_hooks", [lambda: due])
+    page_cache.bump_content_version()  # as when the scheduled content was saved
     view = PageCacheMiddleware(cache_public_page(CountingView()))
     view(rf.get("/somewhere/"))
     clock.now += 599
@@ -309,7 +311,8 @@ def test_another_worker_answers_with_the_same_validators(client):
 def test_pages_are_not_written_to_the_shared_cache(client):
     """Only the version token is shared; pages stay in worker memory (tests use locmem)."""
     client.get("/conditions/")
-    assert [key for key in cache._cache if "page-cache" in key] == [":1:page-cache:version"]
+    shared = {key for key in cache._cache if "page-cache" in key}
+    assert shared == {":1:page-cache:version", ":1:page-cache:next-change"}
 
 
 def test_cached_pages_keep_the_security_headers(client):
@@ -317,3 +320,73 @@ def test_cached_pages_keep_the_security_headers(client):
     second = client.get("/conditions/")
     for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
         assert second[header] == first[header]
+
+
+def test_article_pages_are_served_from_the_cache_without_queries(client, django_assert_num_queries):
+    article = make_article(title="Cached article", slug="cached-article")
+    for path in ("/learn/", article.get_absolute_url(), "/learn/search/?q=cached"):
+        first = client.get(path)
+        with django_assert_num_queries(0):
+            second = client.get(path)
+        assert second.content == first.content
+        assert "Cached article" in second.content.decode()
+
+
+def test_publishing_an_article_shows_on_the_list_immediately(
+    client, django_capture_on_commit_callbacks
+):
+    draft = make_article(title="Coming soon article", slug="coming-soon", status=Status.DRAFT)
+    assert "Coming soon article" not in client.get("/learn/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Status.PUBLISHED
+        draft.save()
+    assert "Coming soon article" in client.get("/learn/").content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_editing_an_article_shows_on_its_page_immediately(client):
+    article = make_article(title="Before the edit", slug="edited-article")
+    assert "Before the edit" in client.get(article.get_absolute_url()).content.decode()
+    article.title = "After the edit"
+    article.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "After the edit" in page
+    assert "Before the edit" not in page
+
+
+def test_deleting_an_article_removes_it_immediately(client):
+    article = make_article(title="Soon deleted article", slug="soon-deleted")
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    client.get("/learn/")
+    article.delete()
+    assert client.get(url).status_code == 404
+    assert "Soon deleted article" not in client.get("/learn/").content.decode()
+
+
+def test_search_pages_are_kept_per_query(client):
+    make_article(title="Sleep and ketamine", slug="sleep", summary="About sleep.")
+    make_article(title="Driving home after a session", slug="driving", summary="About driving.")
+    assert "Sleep and ketamine" in client.get("/learn/search/?q=sleep").content.decode()
+    driving = client.get("/learn/search/?q=driving").content.decode()
+    assert "Driving home" in driving
+    assert "Sleep and ketamine" not in driving
+
+
+def test_article_published_ahead_of_time_appears_when_due(client, monkeypatch, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from clinic_site import cache as page_cache
+    from pages.models import Article
+
+    settings.PAGE_CACHE_SECONDS = 86400  # so that it is not plain expiry that refreshes the page
+    due = timezone.now() + datetime.timedelta(hours=2)
+    article = make_article(title="Scheduled article", slug="scheduled", publish_at=due)
+    assert "Scheduled article" not in client.get("/learn/").content.decode()
+    assert "Scheduled article" not in client.get("/learn/").content.decode()  # kept page
+    # Two hours pass: the database clock cannot be moved, so move the article instead.
+    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now())
+    monkeypatch.setattr(page_cache, "time", FakeClock(due.timestamp() + 1))
+    assert "Scheduled article" in client.get("/learn/").content.decode()
