@@ -149,11 +149,8 @@ def explain_search(client: Client, path: str, term: str) -> str:
     with CaptureQueriesContext(connection) as queries:
         client.get(path, {"q": term, "status": "all"})
     table = apps.get_model("bookings", "ConsultationRequest")._meta.db_table
-    selects = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"] and "LIMIT" in q["sql"]
-    ]
+    row_select = f'SELECT "{table}"."id",'  # the list itself, not its counts or dates
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(row_select)]
     if not selects:
         return "(no list query captured)"
     with connection.cursor() as cursor:
