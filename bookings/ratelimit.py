@@ -5,7 +5,9 @@ Visitors are told apart by IP address, which is hashed before it is used as a ca
 """
 
 import hashlib
+import math
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,15 +46,28 @@ def _key(request) -> str:
 def is_limited(request) -> bool:
     """Return True when this visitor has already sent as many requests as the limit allows."""
     count, _ = parse_rate(settings.CONSULTATION_RATE_LIMIT)
-    return (cache.get(_key(request)) or 0) >= count
+    return _sent(request)[0] >= count
 
 
 def count_request(request) -> None:
-    """Count one sent request against the visitor's limit."""
+    """Count one sent request against the visitor's limit.
+
+    The window starts with the visitor's first request and keeps its end when later ones are
+    counted. (Django's database cache re-stores an incremented value with its default
+    five-minute timeout, which would have shrunk the window to five minutes.)
+    """
     _, seconds = parse_rate(settings.CONSULTATION_RATE_LIMIT)
-    key = _key(request)
-    if not cache.add(key, 1, timeout=seconds):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=seconds)
+    sent, window_ends = _sent(request)
+    now = time.time()
+    if sent == 0:
+        window_ends = now + seconds
+    timeout = max(1, math.ceil(window_ends - now))
+    cache.set(_key(request), (sent + 1, window_ends), timeout=timeout)
+
+
+def _sent(request) -> tuple[int, float]:
+    """Return (requests sent, when the window ends), read once per request."""
+    if not hasattr(request, "_consultation_rate"):
+        value = cache.get(_key(request))
+        request._consultation_rate = value if isinstance(value, tuple) else (0, 0.0)
+    return request._consultation_rate
