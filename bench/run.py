@@ -21,6 +21,10 @@ What it does, from a fresh clone:
 6. Prints a table (median (min-max) of three runs; server CPU from /proc of the workers) and
    writes it to bench/results/<date>-<machine>.md.
 Everything it starts is stopped by PID, also on Ctrl-C. Never part of `make test`.
+
+`--only WORD[,WORD]` loads only the targets whose name holds one of the words (plus the static
+reference, for the ratio) and skips the checks after the load: a quick before/after of one page.
+It writes no results file.
 """
 
 import datetime
@@ -56,7 +60,8 @@ RELAXED = (
 )
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    only = _only(argv)
     ensure_wrk()
     os.environ.update(BENCH_ENV)
     sys.path.insert(0, str(ROOT))
@@ -68,11 +73,16 @@ def main() -> int:
     with Server(BENCH_ENV) as server:
         report = Report(machine=machine(), relaxed=RELAXED)
         targets = discover(server.url)
+        if only:
+            targets = [t for t in targets if t is targets[0] or any(w in t.name for w in only)]
         if data.bookings_ready():
             print(f"Adding {REQUESTS:,} consultation requests ...", flush=True)
             total = data.generate_requests(REQUESTS)
             report.notes.append(f"Consultation requests in the database: {total:,}")
         measure_load(server, targets, report)
+        if only:
+            print("\n" + "\n".join(report._table()))
+            return 0
         measure_in_process(server, targets, report)
         for pid in server.worker_pids():
             report.worker_rss.append(rss_mb(pid))
@@ -89,6 +99,14 @@ def main() -> int:
     out.write_text(text)
     print(f"Written to {out.relative_to(ROOT)}")
     return 0
+
+
+def _only(argv: list[str]) -> list[str]:
+    """Return the words of `--only a,b` (none: every target)."""
+    if "--only" not in argv:
+        return []
+    words = argv[argv.index("--only") + 1 :][:1]
+    return [w.strip() for w in ",".join(words).split(",") if w.strip()]
 
 
 def machine() -> str:
@@ -284,4 +302,4 @@ def measure_weight(server: Server, targets: list[Target], report: Report) -> Non
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -41,27 +41,32 @@ def submit_consultation_request(
 
     A second submit of the same form (double click, retry after a timeout) returns the request
     the first one stored. Suspected spam is stored too, with status spam and no notifications.
+    The unique form token and reference decide inside one transaction, without a savepoint or
+    a look-up first: a repeat token rolls back and returns the first request, and a reference
+    collision (about one in six billion) runs the transaction again with a new reference.
     """
-    existing = ConsultationRequest.objects.filter(form_token=form_token).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            request = _create_request(data, form_token, spam_reason, came_from)
-            if not spam_reason:
-                tasks.enqueue_notifications(request)
-    except IntegrityError:
-        # The same token committed in parallel (a double click racing itself).
-        existing = ConsultationRequest.objects.filter(form_token=form_token).first()
-        if existing is None:
-            raise
-        return existing
-    return request
+    for _ in range(5):
+        reference = new_reference()
+        try:
+            with transaction.atomic():
+                request = _create_request(data, reference, form_token, spam_reason, came_from)
+                if not spam_reason:
+                    tasks.enqueue_notifications(request)
+            return request
+        except IntegrityError:
+            # The same token already stored (a double click, possibly racing itself).
+            existing = ConsultationRequest.objects.filter(form_token=form_token).first()
+            if existing is not None:
+                return existing
+            if not ConsultationRequest.objects.filter(reference=reference).exists():
+                raise
+    raise IntegrityError("No free reference after 5 draws")
 
 
-def _create_request(data, form_token, spam_reason, came_from) -> ConsultationRequest:
+def _create_request(data, reference, form_token, spam_reason, came_from) -> ConsultationRequest:
     request = ConsultationRequest(
         **data,
+        reference=reference,
         form_token=form_token,
         email_normalised=normalise_email(data.get("email", "")),
         urgent=mentions_crisis(data.get("message", "")),
@@ -73,16 +78,7 @@ def _create_request(data, form_token, spam_reason, came_from) -> ConsultationReq
     )
     if not spam_reason:
         request.duplicate_of = find_open_request_from_same_person(request)
-    for _ in range(5):
-        request.reference = new_reference()
-        try:
-            with transaction.atomic():
-                request.save()
-        except IntegrityError:
-            if ConsultationRequest.objects.filter(reference=request.reference).exists():
-                continue  # a reference collision: draw again
-            raise
-        break
+    request.save(force_insert=True)
     StatusChange.objects.create(request=request, from_status="", to_status=request.status)
     return request
 

@@ -2,8 +2,8 @@
 
 import logging
 import re
-import time
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,13 +20,17 @@ from .models import ConsultationRequest
 from .next_contact import next_contact
 from .services import submit_consultation_request
 
-SESSION_REQUEST = "consultation_request_id"
+# The confirmation finds its request through a signed, HttpOnly cookie holding only the
+# reference (no session row to write per request, nothing about the patient in the URL).
+CONFIRMATION_COOKIE = "consultation_sent"
+CONFIRMATION_SALT = "bookings.confirmation"
 SESSION_CAME_FROM = "consultation_came_from"
 FORM_TOKEN_PLACEHOLDER = "form-token-placeholder-3b9e"  # see render_with_fills
 ARTICLE_PATH = re.compile(r"/learn/[a-z0-9]+(?:-[a-z0-9]+)*/")
 logger = logging.getLogger(__name__)
 # The confirmation can be reloaded for this long; after that a shared computer shows nothing.
 CONFIRMATION_SECONDS = 60 * 60
+CONFIRMATION_PATH = "/consultation/"
 
 
 @never_cache
@@ -66,8 +70,18 @@ def consultation(request):
     ratelimit.count_request(request)
     if consultation_request.status == "spam":
         return render(request, "bookings/held.html")
-    request.session[SESSION_REQUEST] = [consultation_request.pk, int(time.time())]
-    return redirect("bookings:thanks")
+    response = redirect("bookings:thanks")
+    response.set_signed_cookie(
+        CONFIRMATION_COOKIE,
+        consultation_request.reference,
+        salt=CONFIRMATION_SALT,
+        max_age=CONFIRMATION_SECONDS,
+        path=CONFIRMATION_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def could_not_save(request):
@@ -90,7 +104,10 @@ def thanks(request):
     """Show the reference and when to expect contact, for the request this browser sent."""
     consultation_request = _request_sent_from_this_browser(request)
     if consultation_request is None:
-        return redirect("bookings:consultation")
+        response = redirect("bookings:consultation")
+        if CONFIRMATION_COOKIE in request.COOKIES:
+            response.delete_cookie(CONFIRMATION_COOKIE, path=CONFIRMATION_PATH, samesite="Lax")
+        return response
     clinic = ClinicProfile.objects.load()
     estimate = next_contact(
         timezone.now(),
@@ -104,9 +121,10 @@ def thanks(request):
 
 
 def _request_sent_from_this_browser(request) -> ConsultationRequest | None:
-    """Return the request this session sent in the last hour, forgetting older ones."""
-    pk, sent_at = request.session.get(SESSION_REQUEST) or (None, 0)
-    if time.time() - sent_at > CONFIRMATION_SECONDS:
-        request.session.pop(SESSION_REQUEST, None)
+    """Return the request this browser sent in the last hour (None if older, altered or none)."""
+    reference = request.get_signed_cookie(
+        CONFIRMATION_COOKIE, default=None, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_SECONDS
+    )
+    if reference is None:
         return None
-    return ConsultationRequest.objects.filter(pk=pk).first()
+    return ConsultationRequest.objects.filter(reference=reference).first()

@@ -1,16 +1,18 @@
 """Sending the form: stored once, confirmed without patient data in URLs, crisis and repeats."""
 
 import re
+import time
 import uuid
 
 import pytest
 from django.conf import settings
-from django.core import mail
+from django.core import mail, signing
 from django.db import IntegrityError
 
 from bookings.choices import Status
 from bookings.models import ConsultationRequest, StatusChange
 from bookings.services import REFERENCE_ALPHABET, submit_consultation_request
+from bookings.views import CONFIRMATION_COOKIE, CONFIRMATION_SALT
 from tests.factories import consultation_data, consultation_post, make_consultation_request
 
 pytestmark = pytest.mark.django_db
@@ -47,21 +49,61 @@ def test_reference_is_short_and_unambiguous():
     assert re.fullmatch(rf"[{REFERENCE_ALPHABET}]{{3}}-[{REFERENCE_ALPHABET}]{{4}}", reference)
 
 
-def test_confirmation_without_a_request_in_the_session_goes_back_to_the_form(client):
+def test_confirmation_without_a_request_from_this_browser_goes_back_to_the_form(client):
     make_consultation_request()
     response = client.get(THANKS)
     assert response.status_code == 302 and response["Location"] == FORM
 
 
+def aged_confirmation_cookie(reference: str, seconds_ago: int) -> str:
+    """Return the confirmation cookie's value as the form would have signed it `seconds_ago`."""
+    signer = signing.get_cookie_signer(salt=CONFIRMATION_COOKIE + CONFIRMATION_SALT)
+    return signing.Signer.sign(
+        signer, f"{reference}:{signing.b62_encode(int(time.time()) - seconds_ago)}"
+    )
+
+
 def test_confirmation_is_forgotten_after_an_hour_on_a_shared_computer(client):
     client.post(FORM, consultation_post())
-    session = client.session
-    pk, sent_at = session["consultation_request_id"]
-    session["consultation_request_id"] = [pk, sent_at - 3601]
-    session.save()
+    reference = ConsultationRequest.objects.get().reference
+    client.cookies[CONFIRMATION_COOKIE] = aged_confirmation_cookie(reference, 3599)
+    assert reference in client.get(THANKS).content.decode()
+    client.cookies[CONFIRMATION_COOKIE] = aged_confirmation_cookie(reference, 3601)
     response = client.get(THANKS)
     assert response.status_code == 302 and response["Location"] == FORM
-    assert "consultation_request_id" not in client.session
+    assert response.cookies[CONFIRMATION_COOKIE].value == ""  # forgotten, not kept
+
+
+def test_confirmation_cookie_is_signed_httponly_and_holds_only_the_reference(client, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    response = client.post(FORM, consultation_post(), secure=True)
+    request = ConsultationRequest.objects.get()
+    cookie = response.cookies[CONFIRMATION_COOKIE]
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
+    assert cookie["path"] == FORM and int(cookie["max-age"]) == 3600
+    reference, _timestamp, _signature = cookie.value.split(":")  # nothing else in it
+    assert reference == request.reference
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # no session row per request
+
+
+def test_confirmation_refuses_an_altered_or_unsigned_cookie(client):
+    other = make_consultation_request()
+    client.post(
+        FORM, consultation_post(email="me@example.com", phone="", preferred_contact="email")
+    )
+    signed = client.cookies[CONFIRMATION_COOKIE].value
+    for value in (other.reference, signed.replace(signed.split(":")[0], other.reference)):
+        client.cookies[CONFIRMATION_COOKIE] = value
+        response = client.get(THANKS)
+        assert response.status_code == 302 and response["Location"] == FORM
+
+
+def test_confirmation_works_without_any_session(client):
+    client.post(FORM, consultation_post())
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    page = client.get(THANKS)
+    assert page.status_code == 200
+    assert ConsultationRequest.objects.get().reference in page.content.decode()
 
 
 def test_confirmation_is_never_cached(client):
