@@ -21,7 +21,7 @@ from .articles import (
     related_articles,
 )
 from .models import Article, ClinicProfile, Topic
-from .search import MAX_QUERY_LENGTH, clean_query, has_words, search_articles
+from .search import MAX_QUERY_LENGTH, clean_query, has_words, page_number, search_articles
 from .structured_data import absolute, breadcrumbs, json_ld, medical_clinic, medical_web_page
 
 
@@ -177,14 +177,15 @@ def _render_article(request, article, preview=False):
 
 
 @require_safe
-@cache_public_page(query_params=("q",))
+@cache_public_page(query_params=("q", "page"))
 def search(request):
-    """Search the published articles; any input gives a helpful page."""
+    """Search the published articles, ten results a page; any input gives a helpful page."""
     query = clean_query(request.GET.get("q"))
-    results = search_articles(query) if query else []
+    found = search_articles(query, page_number(request.GET.get("page"))) if query else None
     context = {
         "query": query,
-        "results": results,
+        "found": found,
+        "results": found.articles if found else [],
         "symbols_only": bool(query) and not has_words(query),
         "too_long": len(request.GET.get("q", "")) > MAX_QUERY_LENGTH,
     }

@@ -4,7 +4,14 @@ import pytest
 from django.db import connection
 
 from pages.models import Article, Status
-from pages.search import MAX_QUERY_LENGTH, clean_query, highlight, text_query
+from pages.search import (
+    MAX_QUERY_LENGTH,
+    RESULTS_PER_PAGE,
+    clean_query,
+    highlight,
+    search_articles,
+    text_query,
+)
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +135,58 @@ def test_search_condition_can_use_the_gin_index(library):
 def test_search_page_links_back_to_browsing_when_nothing_matches(client, library):
     html = client.get("/learn/search/", {"q": "zebra"}).content.decode()
     assert 'href="/learn/"' in html
+
+
+@pytest.fixture
+def twelve_matches():
+    for number in range(12):
+        make_article(
+            slug=f"match-{number:02d}",
+            title=f"Match {number:02d}",
+            summary="About sleep.",
+            body="Sleep well. " + "Other words here. " * 200 + "Sleep again at the end.",
+        )
+
+
+def shown_matches(html):
+    return [n for n in range(12) if f"/learn/match-{n:02d}/" in html]
+
+
+def test_results_come_ten_a_page_with_a_link_to_the_rest(client, twelve_matches):
+    first = client.get("/learn/search/", {"q": "sleep"}).content.decode()
+    assert "12 articles found, page 1 of 2" in first
+    assert shown_matches(first) == list(range(10))
+    assert 'href="/learn/search/?q=sleep&amp;page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = client.get("/learn/search/", {"q": "sleep", "page": "2"}).content.decode()
+    assert "12 articles found, page 2 of 2" in second
+    assert shown_matches(second) == [10, 11]
+    assert 'href="/learn/search/?q=sleep&amp;page=1" rel="prev"' in second
+    assert 'rel="next"' not in second
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("abc", 1), ("0", 1), ("-1", 1), ("99", 2), ("9" * 40, 1)]
+)
+def test_an_odd_page_number_shows_a_real_page(client, twelve_matches, page, shown):
+    response = client.get("/learn/search/", {"q": "sleep", "page": page})
+    assert response.status_code == 200
+    assert f"page {shown} of 2" in response.content.decode()
+
+
+def test_one_page_of_results_has_no_page_links(client, library):
+    html = client.get("/learn/search/", {"q": "nausea"}).content.decode()
+    assert "3 articles found." in html and "page 1 of" not in html
+    assert 'rel="next"' not in html
+
+
+def test_snippet_comes_from_the_start_of_a_long_body(twelve_matches):
+    found = search_articles("sleep")
+    assert all("<mark>Sleep</mark> well" in article.snippet for article in found.articles)
+    assert len(found.articles) == RESULTS_PER_PAGE
+
+
+def test_a_page_of_results_takes_one_query(client, twelve_matches, django_assert_num_queries):
+    client.get("/")  # the clinic profile is loaded once per process, not per search
+    with django_assert_num_queries(1):  # the page, its snippets and the total in one statement
+        search_articles("sleep", page=2)
