@@ -1,7 +1,10 @@
 """Article search: ranking, highlighted snippets that stay safe, and any input handled kindly."""
 
+import datetime
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from pages.models import Article, Status
 from pages.search import (
@@ -190,3 +193,22 @@ def test_a_page_of_results_takes_one_query(client, twelve_matches, django_assert
     client.get("/")  # the clinic profile is loaded once per process, not per search
     with django_assert_num_queries(1):  # the page, its snippets and the total in one statement
         search_articles("sleep", page=2)
+
+
+def test_prepared_search_binds_each_searchs_words_and_time(client):
+    make_article(slug="sleep", title="Sleep", body="Sleep well.")
+    assert "/learn/sleep/" in client.get("/learn/search/", {"q": "sleep"}).content.decode()
+    # Published after the statement was prepared: found, so the time is the search's own.
+    make_article(slug="just-now", title="Sleep now", body="Sleep.", publish_at=timezone.now())
+    make_article(
+        slug="later",
+        title="Sleep later",
+        body="Sleep tomorrow.",
+        publish_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    make_article(slug="driving", title="Driving", body="Someone must drive you home.")
+    html = client.get("/learn/search/", {"q": "sleep", "page": "1"}).content.decode()
+    assert "/learn/sleep/" in html and "/learn/just-now/" in html
+    assert "/learn/later/" not in html and "/learn/driving/" not in html
+    html = client.get("/learn/search/", {"q": "drive"}).content.decode()
+    assert "/learn/driving/" in html and "/learn/sleep/" not in html
