@@ -1,5 +1,6 @@
 """The consultation request form: what a worried patient fills in, checked kindly."""
 
+import functools
 import re
 import time
 import uuid
@@ -152,9 +153,10 @@ class ConsultationForm(forms.Form):
             '<a href="{}">privacy notice</a>',
             reverse("pages:privacy"),
         )
-        self.helper = self._helper()
 
-    def _helper(self) -> FormHelper:
+    @functools.cached_property
+    def helper(self) -> FormHelper:
+        """Return the layout, built only when the form is shown (a valid POST never is)."""
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template's <form> has the token
