@@ -41,6 +41,8 @@ def text_input(autocomplete: str, **attrs) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": autocomplete, "spellcheck": "false", **attrs})
 
 
+# The long choice lists are callables: every form copies its fields, and copying a callable
+# is cheaper than copying every choice (a POST builds a form it never shows).
 class ConsultationForm(forms.Form):
     first_name = forms.CharField(max_length=NAME_MAX_LENGTH, widget=text_input("given-name"))
     last_name = forms.CharField(max_length=NAME_MAX_LENGTH, widget=text_input("family-name"))
@@ -85,13 +87,13 @@ class ConsultationForm(forms.Form):
     state = forms.ChoiceField(
         label="Which US state do you live in?",
         help_text="We can only treat people in the states where our clinicians are licensed.",
-        choices=[("", "Choose your state"), *USState.choices],
+        choices=functools.partial(list, [("", "Choose your state"), *USState.choices]),
         widget=forms.Select(attrs={"autocomplete": "address-level1"}),
     )
     conditions = forms.MultipleChoiceField(
         label="What would you like help with?",
         help_text="Choose all that apply. It is fine to choose “I'm not sure”.",
-        choices=Condition.choices,
+        choices=functools.partial(list, Condition.choices),
         widget=forms.CheckboxSelectMultiple,
     )
     message = forms.CharField(
@@ -106,7 +108,7 @@ class ConsultationForm(forms.Form):
     )
     how_heard = forms.ChoiceField(
         label="How did you hear about us? (optional)",
-        choices=[("", "Choose one"), *HowHeard.choices],
+        choices=functools.partial(list, [("", "Choose one"), *HowHeard.choices]),
         required=False,
     )
     is_adult = forms.BooleanField(label="I am 18 or older")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import tasks
@@ -85,12 +86,14 @@ def _create_request(data, reference, form_token, spam_reason, came_from) -> Cons
 
 def find_open_request_from_same_person(request: ConsultationRequest) -> ConsultationRequest | None:
     """Return the earliest open request with the same email or phone, if there is one."""
-    same_person = ConsultationRequest.objects.none()
+    same_person = Q()
     if request.email_normalised:
-        same_person |= ConsultationRequest.objects.filter(email_normalised=request.email_normalised)
+        same_person |= Q(email_normalised=request.email_normalised)
     if request.phone:
-        same_person |= ConsultationRequest.objects.filter(phone=request.phone)
-    return same_person.open().order_by("created").first()
+        same_person |= Q(phone=request.phone)
+    if not same_person:
+        return None
+    return ConsultationRequest.objects.filter(same_person).open().order_by("created").first()
 
 
 def update_requests(
