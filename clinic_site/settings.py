@@ -172,7 +172,7 @@ if _cache_url.startswith(("redis://", "rediss://")):
 elif _cache_url.startswith("db://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "clinic_site.dbcache.DatabaseCache",  # set() in one statement
             "LOCATION": _cache_url.removeprefix("db://") or "django_cache",
         }
     }

@@ -1,13 +1,13 @@
 """The consultation rate limit keeps its whole window on the default (database) cache."""
 
 import pytest
-from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
 from bookings import ratelimit
+from clinic_site.dbcache import DatabaseCache
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,48 @@
+"""Django's database cache, writing a value in one statement instead of four.
+
+Django's `set` counts the rows (and culls when there are too many), then in a transaction
+looks the key up and updates or inserts it: BEGIN, SELECT, UPDATE/INSERT, COMMIT. PostgreSQL
+does the last four as one `INSERT ... ON CONFLICT DO UPDATE`, which every kept page and every
+rate-limit count uses (CACHE_URL=db://). Everything else is Django's own code.
+"""
+
+import base64
+import pickle
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import connections, router
+from django.utils.timezone import now as tz_now
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    """The database cache with `set` as a single upsert (PostgreSQL)."""
+
+    def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
+        if mode != "set":
+            return super()._base_set(mode, key, value, timeout)
+        timeout = self.get_backend_timeout(timeout)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table = quote(self._table)
+        tz = UTC if settings.USE_TZ else None
+        expires = datetime.max if timeout is None else datetime.fromtimestamp(timeout, tz=tz)
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        value = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            count = cursor.fetchone()[0]
+            if count > self._max_entries:
+                self._cull(db, cursor, tz_now().replace(microsecond=0), count)
+            # No race to lose (Django's version tolerates a parallel INSERT of the same key).
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, "
+                f"{quote('expires')}) VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) "
+                f"DO UPDATE SET {quote('value')} = EXCLUDED.{quote('value')}, "
+                f"{quote('expires')} = EXCLUDED.{quote('expires')}",
+                [key, value, expires],
+            )
+        return True

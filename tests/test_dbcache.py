@@ -1,0 +1,66 @@
+"""The database cache (CACHE_URL=db://) writes a value in one statement and behaves as Django's."""
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def db_cache(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "db": {
+            "BACKEND": "clinic_site.dbcache.DatabaseCache",
+            "LOCATION": "test_upsert_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2},
+        },
+    }
+    call_command("createcachetable", database="default")
+    return caches["db"]
+
+
+def test_set_overwrites_and_keeps_every_kind_of_value(db_cache):
+    db_cache.set("key", (1, 2.5), timeout=60)
+    db_cache.set("key", {"two": [2]}, timeout=60)
+    db_cache.set("forever", "kept", timeout=None)
+    assert db_cache.get("key") == {"two": [2]}
+    assert db_cache.get("forever") == "kept"
+    assert db_cache.get_many(["key", "forever", "missing"]) == {
+        "key": {"two": [2]},
+        "forever": "kept",
+    }
+
+
+def test_a_value_expires_when_its_timeout_says(db_cache):
+    db_cache.set("now", "gone", timeout=0)
+    assert db_cache.get("now", default="missing") == "missing"
+    db_cache.set("minute", "kept", timeout=60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM test_upsert_cache WHERE cache_key LIKE '%%minute'")
+        expires = cursor.fetchone()[0]
+    assert 50 < (expires - timezone.now()).total_seconds() <= 60
+
+
+def test_add_and_touch_still_work_as_djangos(db_cache):
+    assert db_cache.add("new", 1, timeout=60)
+    assert not db_cache.add("new", 2, timeout=60)
+    assert db_cache.touch("new", timeout=120)
+    assert db_cache.get("new") == 1
+
+
+def test_the_table_is_culled_when_full(db_cache):
+    for number in range(12):
+        db_cache.set(f"key-{number}", number, timeout=60)
+    assert len(db_cache.get_many([f"key-{n}" for n in range(12)])) <= 6
+    assert db_cache.get("key-11") == 11  # the newest write is always kept
+
+
+def test_set_takes_two_statements(db_cache, django_assert_num_queries):
+    db_cache.set("key", 1, timeout=60)
+    with django_assert_num_queries(2):  # the row count (for culling), then one upsert
+        db_cache.set("key", 2, timeout=60)
+    assert db_cache.get("key") == 2
