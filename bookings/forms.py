@@ -41,8 +41,24 @@ def text_input(autocomplete: str, **attrs) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": autocomplete, "spellcheck": "false", **attrs})
 
 
-# The long choice lists are callables: every form copies its fields, and copying a callable
-# is cheaper than copying every choice (a POST builds a form it never shows).
+# The choice lists are given as functions: every form deep-copies its fields, and a function
+# is copied as is, where a list is copied choice by choice (a POST builds a form it never shows).
+def _state_choices():
+    return [("", "Choose your state"), *USState.choices]
+
+
+def _condition_choices():
+    return Condition.choices
+
+
+def _how_heard_choices():
+    return [("", "Choose one"), *HowHeard.choices]
+
+
+def _best_time_choices():
+    return BestTime.choices
+
+
 class ConsultationForm(forms.Form):
     first_name = forms.CharField(max_length=NAME_MAX_LENGTH, widget=text_input("given-name"))
     last_name = forms.CharField(max_length=NAME_MAX_LENGTH, widget=text_input("family-name"))
@@ -80,20 +96,20 @@ class ConsultationForm(forms.Form):
     )
     best_times = forms.MultipleChoiceField(
         label="When is it best to reach you? (optional)",
-        choices=BestTime.choices,
+        choices=_best_time_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     state = forms.ChoiceField(
         label="Which US state do you live in?",
         help_text="We can only treat people in the states where our clinicians are licensed.",
-        choices=functools.partial(list, [("", "Choose your state"), *USState.choices]),
+        choices=_state_choices,
         widget=forms.Select(attrs={"autocomplete": "address-level1"}),
     )
     conditions = forms.MultipleChoiceField(
         label="What would you like help with?",
         help_text="Choose all that apply. It is fine to choose “I'm not sure”.",
-        choices=functools.partial(list, Condition.choices),
+        choices=_condition_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     message = forms.CharField(
@@ -108,7 +124,7 @@ class ConsultationForm(forms.Form):
     )
     how_heard = forms.ChoiceField(
         label="How did you hear about us? (optional)",
-        choices=functools.partial(list, [("", "Choose one"), *HowHeard.choices]),
+        choices=_how_heard_choices,
         required=False,
     )
     is_adult = forms.BooleanField(label="I am 18 or older")
