@@ -13,11 +13,8 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.db.models.signals import pre_save
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.compat import normalize_json, task_enqueued
 
 from . import emails
 
@@ -27,39 +24,10 @@ MAX_DELAY = datetime.timedelta(hours=1)
 
 
 def enqueue_notifications(request) -> None:
-    """Queue the staff email, and the patient's acknowledgement if they gave an email.
-
-    Each email is its own task (retried on its own). On the database queue both rows go in
-    with one INSERT, built exactly as django-tasks-db's own `enqueue` builds them.
-    """
-    kinds = ["staff", "patient"] if request.email else ["staff"]
-    backend = send_notification.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        for kind in kinds:
-            send_notification.enqueue(request_id=request.pk, kind=kind)
-        return
-    from django_tasks_db.models import DBTaskResult
-
-    backend.validate_task(send_notification)
-    rows = [
-        DBTaskResult(
-            id=backend._get_id(),
-            args_kwargs=normalize_json(
-                {"args": (), "kwargs": {"request_id": request.pk, "kind": kind}}
-            ),
-            priority=send_notification.priority,
-            task_path=send_notification.module_path,
-            queue_name=send_notification.queue_name,
-            run_after=send_notification.run_after,
-            backend_name=backend.alias,
-        )
-        for kind in kinds
-    ]
-    for row in rows:  # bulk_create skips the pre_save handlers that save() would run
-        pre_save.send(DBTaskResult, instance=row, raw=False, using="default", update_fields=None)
-    DBTaskResult.objects.bulk_create(rows)
-    for row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
+    """Queue the staff email, and the patient's acknowledgement if they gave an email."""
+    send_notification.enqueue(request_id=request.pk, kind="staff")
+    if request.email:
+        send_notification.enqueue(request_id=request.pk, kind="patient")
 
 
 def retry_delay(attempt: int) -> datetime.timedelta:

