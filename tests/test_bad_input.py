@@ -84,7 +84,7 @@ def test_consultation_form_never_errors_and_never_stores_a_partial_request(chang
     else:
         assert stored == 0, "a refused form stored something"
     if response.status_code == 200 and not held:
-        assert "There is a problem" in html
+        assert "Please check a few details" in html
 
 
 def assert_complete(request):

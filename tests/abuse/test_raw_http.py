@@ -97,7 +97,7 @@ def test_invalid_utf8_and_control_bytes_in_the_consultation_form(server):
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}
     status, _, page = send(server, request("POST", "/consultation/", body, headers))
     assert_clean(server, status, {200}, logged_path="/consultation/")
-    assert b"There is a problem" in page
+    assert b"Please check a few details" in page
     assert not ConsultationRequest.objects.exists()
 
 
