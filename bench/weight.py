@@ -4,22 +4,10 @@ Uses Playwright with the system Chromium and the DevTools protocol's own byte co
 (encodedDataLength: headers plus the compressed body, as transferred).
 """
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-]
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @dataclass
@@ -58,7 +46,7 @@ def page_weight(url: str) -> tuple[Visit, Visit]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context()
             page = context.new_page()

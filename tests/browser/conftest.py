@@ -5,26 +5,14 @@ A missing Chromium skips these tests on a developer's machine with a loud reason
 """
 
 import os
-import shutil
 
 import pytest
+
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set
 # up data are safe here because live_server serves from another thread. Tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-]
 
 
 def pytest_collection_modifyitems(config, items):
