@@ -78,14 +78,18 @@ def _create_request(data, reference, form_token, spam_reason, came_from) -> Cons
         spam_reason=spam_reason,
     )
     if not spam_reason:
-        request.duplicate_of = find_open_request_from_same_person(request)
+        request.duplicate_of_id = open_request_from_same_person(request)
     request.save(force_insert=True)
     StatusChange.objects.create(request=request, from_status="", to_status=request.status)
     return request
 
 
-def find_open_request_from_same_person(request: ConsultationRequest) -> ConsultationRequest | None:
-    """Return the earliest open request with the same email or phone, if there is one."""
+def open_request_from_same_person(request: ConsultationRequest) -> int | None:
+    """Return the id of the earliest open request with the same email or phone, if any.
+
+    Only the id is selected: building the query for every column of the model cost about a
+    fifth of a submission's CPU time.
+    """
     same_person = Q()
     if request.email_normalised:
         same_person |= Q(email_normalised=request.email_normalised)
@@ -93,7 +97,8 @@ def find_open_request_from_same_person(request: ConsultationRequest) -> Consulta
         same_person |= Q(phone=request.phone)
     if not same_person:
         return None
-    return ConsultationRequest.objects.filter(same_person).open().order_by("created").first()
+    earliest = ConsultationRequest.objects.filter(same_person).open().order_by("created")
+    return earliest.values_list("pk", flat=True).first()
 
 
 def update_requests(

@@ -174,6 +174,9 @@ elif _cache_url.startswith("db://"):
         "default": {
             "BACKEND": "clinic_site.dbcache.DatabaseCache",  # set() in one statement
             "LOCATION": _cache_url.removeprefix("db://") or "django_cache",
+            # Django's default of 300 rows would cull live rate-limit counts (one per visitor
+            # address) on a busy day; expired rows go first when it does cull.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 elif _cache_url.startswith("locmem://"):

@@ -16,7 +16,7 @@ def db_cache(settings):
         "db": {
             "BACKEND": "clinic_site.dbcache.DatabaseCache",
             "LOCATION": "test_upsert_cache",
-            "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2},
+            "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2, "COUNT_EVERY": 3},
         },
     }
     call_command("createcachetable", database="default")
@@ -53,14 +53,21 @@ def test_add_and_touch_still_work_as_djangos(db_cache):
 
 
 def test_the_table_is_culled_when_full(db_cache):
-    for number in range(12):
+    for number in range(30):
         db_cache.set(f"key-{number}", number, timeout=60)
-    assert len(db_cache.get_many([f"key-{n}" for n in range(12)])) <= 6
-    assert db_cache.get("key-11") == 11  # the newest write is always kept
+    # Counted every third set: at most MAX_ENTRIES plus the sets since the last count.
+    assert len(db_cache.get_many([f"key-{n}" for n in range(30)])) <= 5 + 3
+    assert db_cache.get("key-29") == 29  # the newest write is always kept
 
 
-def test_set_takes_two_statements(db_cache, django_assert_num_queries):
-    db_cache.set("key", 1, timeout=60)
-    with django_assert_num_queries(2):  # the row count (for culling), then one upsert
-        db_cache.set("key", 2, timeout=60)
-    assert db_cache.get("key") == 2
+def test_set_is_one_upsert_and_counts_rows_one_time_in_count_every(
+    db_cache, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the first set counts the rows (for culling)
+        db_cache.set("key", 1, timeout=60)
+    for value in (2, 3):
+        with django_assert_num_queries(1):
+            db_cache.set("key", value, timeout=60)
+    with django_assert_num_queries(2):
+        db_cache.set("key", 4, timeout=60)
+    assert db_cache.get("key") == 4
