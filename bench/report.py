@@ -163,11 +163,11 @@ class Report:
         lines = []
         if self.exactly_once:
             answered, added, queued, sent = self.exactly_once
-            ok = answered == sent and added * 2 == sent
+            ok = answered == sent and added * 2 == sent and queued == added
             lines.append(
                 f"- Double submits, one at a time: {sent} POSTs of {sent // 2} forms, {answered} "
-                f"confirmed, {added} rows added, {queued} notifications queued "
-                f"({_met(ok)}: each form stored exactly once)"
+                f"confirmed, {added} rows added, {queued} notification tasks queued (one per "
+                f"request, for both its emails) ({_met(ok)}: each form stored and queued once)"
             )
         in_flight = target.post_rows - confirmed
         ok = 0 <= in_flight <= CONNECTIONS * len(target.runs)

@@ -246,8 +246,8 @@ def measure_in_process(server: Server, targets: list[Target], report: Report) ->
 def exactly_once(base: str, count: int = 30) -> tuple[int, int, int, int]:
     """Send `count` new requests, each submitted twice (a double click), one at a time.
 
-    Return (POSTs answered with the confirmation redirect, rows added, notifications queued,
-    requests sent).
+    Return (POSTs answered with the confirmation redirect, rows added, notification tasks
+    queued, POSTs sent).
     """
     import http.client
 

@@ -1,11 +1,14 @@
 """Notification emails, sent by the worker (`manage.py db_worker`), never by the web request.
 
-django-tasks 0.12 has no retries of its own, so a send that fails (SMTP down, refused, timed
-out) queues itself again with `run_after` set further in the future each time: 1, 2, 4 ...
-minutes (NOTIFICATION_RETRY_SECONDS doubling, at most an hour), up to NOTIFICATION_MAX_ATTEMPTS.
-Task arguments are only the request's id and the kind of email, so the queue holds no patient
-data, and failures are logged by reference without the exception text (an SMTP error can
-quote the patient's address).
+One task per request sends its emails: the staff notice, then the patient's acknowledgement
+if they gave an email. django-tasks 0.12 has no retries of its own, so when a send fails (SMTP
+down, refused, timed out) the task queues itself again for the emails still unsent, with
+`run_after` further in the future each time: 1, 2, 4 ... minutes (NOTIFICATION_RETRY_SECONDS
+doubling, at most an hour), up to NOTIFICATION_MAX_ATTEMPTS. An email that went out is never
+retried; a worker killed between the two sends can repeat the first (delivery is at least
+once). Task arguments are only the request's id and the kinds of email, so the queue holds no
+patient data, and failures are logged by reference without the exception text (an SMTP error
+can quote the patient's address).
 """
 
 import datetime
@@ -24,10 +27,12 @@ MAX_DELAY = datetime.timedelta(hours=1)
 
 
 def enqueue_notifications(request) -> None:
-    """Queue the staff email, and the patient's acknowledgement if they gave an email."""
-    send_notification.enqueue(request_id=request.pk, kind="staff")
-    if request.email:
-        send_notification.enqueue(request_id=request.pk, kind="patient")
+    """Queue the staff email, and the patient's acknowledgement if they gave an email.
+
+    One queued task for both: queuing costs about as much CPU as the rest of storing a request.
+    """
+    kinds = ["staff", "patient"] if request.email else ["staff"]
+    send_notifications.enqueue(request_id=request.pk, kinds=kinds)
 
 
 def retry_delay(attempt: int) -> datetime.timedelta:
@@ -37,24 +42,29 @@ def retry_delay(attempt: int) -> datetime.timedelta:
 
 
 @task()
-def send_notification(request_id: int, kind: str, attempt: int = 1) -> str:
-    """Send one notification email about a request; on a mail failure, queue a later retry."""
+def send_notifications(request_id: int, kinds: list[str], attempt: int = 1) -> str:
+    """Send a request's notification emails; queue a later retry for any the mail server refused."""
     from .models import ConsultationRequest
 
     request = ConsultationRequest.objects.get(pk=request_id)
-    message = KINDS[kind](request)
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        return _retry_later(request, kind, attempt, type(error).__name__)
-    return "sent"
+    unsent = []
+    for kind in kinds:
+        try:
+            KINDS[kind](request).send()
+        except (smtplib.SMTPException, OSError) as error:
+            unsent.append(kind)
+            error_name = type(error).__name__
+    if not unsent:
+        return "sent"
+    return _retry_later(request, unsent, attempt, error_name)
 
 
-def _retry_later(request, kind: str, attempt: int, error_name: str) -> str:
+def _retry_later(request, kinds: list[str], attempt: int, error_name: str) -> str:
+    names = " and ".join(kinds)
     if attempt >= settings.NOTIFICATION_MAX_ATTEMPTS:
         logger.error(
             "Gave up sending the %s email for %s after %d attempts (%s)",
-            kind,
+            names,
             request.reference,
             attempt,
             error_name,
@@ -63,12 +73,12 @@ def _retry_later(request, kind: str, attempt: int, error_name: str) -> str:
     delay = retry_delay(attempt)
     logger.warning(
         "Could not send the %s email for %s (%s); retrying in %s",
-        kind,
+        names,
         request.reference,
         error_name,
         delay,
     )
-    send_notification.using(run_after=timezone.now() + delay).enqueue(
-        request_id=request.pk, kind=kind, attempt=attempt + 1
+    send_notifications.using(run_after=timezone.now() + delay).enqueue(
+        request_id=request.pk, kinds=kinds, attempt=attempt + 1
     )
     return "retry queued"

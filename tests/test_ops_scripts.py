@@ -83,8 +83,8 @@ def test_requeue_stuck_tasks_puts_a_crashed_workers_task_back_in_the_queue():
         return DBTaskResult.objects.create(
             status=TaskResultStatus.RUNNING,
             started_at=timezone.now() - datetime.timedelta(minutes=started_minutes_ago),
-            args_kwargs={"args": [], "kwargs": {"request_id": 1, "kind": "staff"}},
-            task_path="bookings.tasks.send_notification",
+            args_kwargs={"args": [], "kwargs": {"request_id": 1, "kinds": ["staff"]}},
+            task_path="bookings.tasks.send_notifications",
             backend_name="default",
             run_after=timezone.now(),
         )

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookings import emails
+from bookings import emails, tasks
 from bookings.choices import BestTime, Condition, HowHeard, USState
 from bookings.models import ConsultationRequest
 from bookings.tasks import retry_delay
@@ -138,25 +138,56 @@ def database_queue(settings):
 @pytest.mark.django_db(transaction=True)
 def test_request_survives_smtp_outage_and_mail_goes_out_later(database_queue):
     request = make_consultation_request(email="ada@example.com")
-    assert DBTaskResult.objects.count() == 2  # queued with the request, not sent yet
+    assert DBTaskResult.objects.count() == 1  # queued with the request, not sent yet
     assert mail.outbox == []
 
-    run_worker()  # the mail server refuses: each email is queued again, for later
+    run_worker()  # the mail server refuses: both emails are queued again, for later
     assert mail.outbox == []
-    retries = DBTaskResult.objects.filter(status="READY")
-    assert retries.count() == 2
-    assert all(r.args_kwargs["kwargs"]["attempt"] == 2 for r in retries)
-    assert all(r.run_after > timezone.now() for r in retries)
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"] == {
+        "request_id": request.pk,
+        "kinds": ["staff", "patient"],
+        "attempt": 2,
+    }
+    assert retry.run_after > timezone.now()
 
     run_worker()  # too early: nothing is due yet
-    assert DBTaskResult.objects.filter(status="READY").count() == 2
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
 
     database_queue.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    retries.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
-    run_worker()  # the server is back and the retries are due
+    DBTaskResult.objects.filter(pk=retry.pk).update(
+        run_after=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    run_worker()  # the server is back and the retry is due
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.com", "frontdesk@example.com"]
     assert all(request.reference in m.subject for m in mail.outbox)
     assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_email_that_failed_is_retried(database_queue, monkeypatch, caplog):
+    """The staff email goes out; the patient's server refuses: only that one is tried again."""
+    database_queue.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    real_patient_email = emails.patient_email
+
+    class RefusedMessage:
+        def send(self):
+            raise ConnectionRefusedError
+
+    monkeypatch.setitem(tasks.KINDS, "patient", lambda request: RefusedMessage())
+    request = make_consultation_request(email="ada@example.com")
+    run_worker()
+    assert [m.to[0] for m in mail.outbox] == ["frontdesk@example.com"]
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["kinds"] == ["patient"]
+    assert f"Could not send the patient email for {request.reference}" in caplog.text
+
+    monkeypatch.setitem(tasks.KINDS, "patient", real_patient_email)
+    DBTaskResult.objects.filter(pk=retry.pk).update(
+        run_after=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.com", "frontdesk@example.com"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,5 +204,5 @@ def test_a_request_that_fails_to_save_queues_no_email(database_queue):
     make_consultation_request(phone="+15035550142")
     with pytest.raises(Exception, match="consultation_has_contact"):
         make_consultation_request(email="", phone="")
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 1
     assert ConsultationRequest.objects.count() == 1
