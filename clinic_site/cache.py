@@ -29,6 +29,11 @@ PAGE_CACHE_SECONDS bounds how long a page may be kept (0 turns the cache off).
 `render_with_fills` applies the same idea to a page whose only per-visitor parts are a few
 tokens (the consultation form's CSRF and form tokens): it is rendered once per content version
 with placeholders, and each visitor gets a copy with fresh tokens filled in.
+
+`kept` applies it to the parts of every page that are the same for all visitors, such as the
+clinic profile and the site's header and footer (`{% kept_include %}`): pages that cannot be
+kept whole (search results, a form with errors) still reuse them. The content version is read
+from the shared cache at most once per request (`request_content_version`).
 """
 
 import datetime
@@ -68,22 +73,34 @@ class CachedPage:
     expires: float
 
 
+@dataclass(frozen=True)
+class KeptValue:
+    """A value kept by `kept`, with the content version it belongs to."""
+
+    value: object
+    version: str
+    expires: float
+
+
 class _LocalPages:
-    """A small least-recently-used store of pages in this worker's memory (thread-safe)."""
+    """A small least-recently-used store of pages (or kept values) in this worker's memory.
+
+    Thread-safe; entries past their `expires` time are treated as missing.
+    """
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self.entries: OrderedDict[str, CachedPage] = OrderedDict()
+        self.entries: OrderedDict[str, CachedPage | KeptValue] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> CachedPage | None:
+    def get(self, key: str):
         with self.lock:
             page = self.entries.get(key)
             if page is not None:
                 self.entries.move_to_end(key)
         return page if page is not None and page.expires > time.time() else None
 
-    def set(self, key: str, page: CachedPage) -> None:
+    def set(self, key: str, page: CachedPage | KeptValue) -> None:
         with self.lock:
             self.entries[key] = page
             self.entries.move_to_end(key)
@@ -92,6 +109,7 @@ class _LocalPages:
 
 
 _local = _LocalPages(LOCAL_MAX_ENTRIES)
+_kept_values = _LocalPages(LOCAL_MAX_ENTRIES)
 _scheduled_change_hooks: list[Callable[[], datetime.datetime | None]] = []
 
 
@@ -107,6 +125,36 @@ def content_version() -> tuple[str, int]:
         state = (uuid.uuid4().hex, _next_scheduled_change(now), int(now))
         cache.set(VERSION_KEY, state, timeout=None)
     return state[0], state[2]
+
+
+def request_content_version(request: HttpRequest) -> tuple[str, int]:
+    """Return the content version (token, start time), read once per request."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = content_version()
+    return request._content_version
+
+
+def has_content_version(request: HttpRequest | None) -> bool:
+    """Return whether this request has already read the content version."""
+    return request is not None and hasattr(request, "_content_version")
+
+
+def kept(request: HttpRequest, key: str, make: Callable[[], object]):
+    """Return `make()`, made at most once per content version in this worker.
+
+    Only for values that are the same for every visitor and change only when staff change
+    content (any `pages` model), such as the clinic profile or the site's footer. The version
+    is read before `make` runs, so a value made while staff save is retired with that version.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return make()
+    version, _ = request_content_version(request)
+    entry = _kept_values.get(key)
+    if entry is not None and entry.version == version:
+        return entry.value
+    value = make()
+    _kept_values.set(key, KeptValue(value, version, time.time() + settings.PAGE_CACHE_SECONDS))
+    return value
 
 
 def bump_content_version() -> None:
@@ -172,7 +220,7 @@ def cache_public_page(view=None, *, query_params: tuple[str, ...] = ()):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request, query_params):
             return view(request, *args, **kwargs)
-        version, started = content_version()  # before rendering: see the module docstring
+        version, started = request_content_version(request)  # before rendering: see above
         response = view(request, *args, **kwargs)
         if not _cacheable_response(request, response):
             return response
@@ -206,7 +254,7 @@ def render_with_fills(
         key = "fill:" + request.get_full_path()
         page = _current_page(request, key)
         if page is None:
-            version, _ = content_version()
+            version, _ = request_content_version(request)
             content = _render(request, template_name, context)
             page = _keep(key, content, (), version)
         content = page.content
@@ -262,7 +310,7 @@ def _add_validators(response: HttpResponse, started: int) -> None:
 def _current_page(request: HttpRequest, key: str) -> CachedPage | None:
     """Return the kept page for `key` if it belongs to the current content version."""
     page = _local.get(key)
-    if page is None or page.version != content_version()[0]:
+    if page is None or page.version != request_content_version(request)[0]:
         return None
     return page
 

@@ -1,16 +1,20 @@
 """The whole-page cache for anonymous visitors (clinic_site/cache.py)."""
 
+import re
+
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
 
-from clinic_site.cache import PageCacheMiddleware, cache_public_page
+from clinic_site import cache as page_cache
+from clinic_site.cache import PageCacheMiddleware, cache_public_page, kept
 from pages.models import ClinicProfile, Status
 from tests.factories import make_article
 
@@ -280,8 +284,6 @@ class FakeClock:
 def test_scheduled_content_retires_cached_pages_when_it_is_due(rf, monkeypatch):
     import datetime
 
-    from clinic_site import cache as page_cache
-
     clock = FakeClock(1_900_000_000.0)
     due = datetime.datetime.fromtimestamp(clock.now + 600, tz=datetime.UTC)
     monkeypatch.setattr(page_cache, "time", clock)
@@ -296,7 +298,6 @@ def test_scheduled_content_retires_cached_pages_when_it_is_due(rf, monkeypatch):
 
 
 def test_another_worker_answers_with_the_same_validators(client):
-    from clinic_site import cache as page_cache
 
     first = client.get("/conditions/")
     page_cache._local.entries.clear()  # as if the next request reached another worker
@@ -378,7 +379,6 @@ def test_article_published_ahead_of_time_appears_when_due(client, monkeypatch, s
 
     from django.utils import timezone
 
-    from clinic_site import cache as page_cache
     from pages.models import Article
 
     settings.PAGE_CACHE_SECONDS = 86400  # so that it is not plain expiry that refreshes the page
@@ -390,3 +390,70 @@ def test_article_published_ahead_of_time_appears_when_due(client, monkeypatch, s
     Article.objects.filter(pk=article.pk).update(publish_at=timezone.now())
     monkeypatch.setattr(page_cache, "time", FakeClock(due.timestamp() + 1))
     assert "Scheduled article" in client.get("/learn/").content.decode()
+
+
+# Parts of pages kept for every visitor: the clinic profile and the frame ({% kept_include %}).
+
+
+def test_uncached_pages_reuse_the_frame_and_profile_until_content_changes(client):
+    first = client.get("/learn/search/", {"q": "ketamine", "fresh": "1"})  # never kept whole
+    rename_clinic_behind_the_cache("Renamed Without Signal Clinic")
+    again = client.get("/learn/search/", {"q": "ketamine", "fresh": "2"})
+    assert "Renamed Without Signal Clinic" not in again.content.decode()
+    assert again.content == first.content
+
+
+def test_saving_the_clinic_profile_updates_the_frame_of_uncached_pages(
+    client, django_capture_on_commit_callbacks
+):
+    client.get("/learn/search/", {"q": "ketamine", "fresh": "1"})
+    profile = ClinicProfile.objects.load()
+    profile.phone, profile.street_address = "(555) 010-9999", "77 New Street"
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.save()
+    html = client.get("/learn/search/", {"q": "ketamine", "fresh": "2"}).content.decode()
+    assert html.count("(555) 010-9999") == 2  # the header and the footer
+    assert "77 New Street" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/learn/", "/learn/"), ("/conditions/", "/conditions/"), ("/", "/")],
+)
+def test_the_kept_header_marks_each_page_as_current(client, path, current):
+    for other in ("/learn/?fresh=1", "/conditions/?fresh=1", "/?fresh=1"):
+        client.get(other)  # every header variant kept first
+    html = client.get(path, {"fresh": "2"}).content.decode()
+    marked = re.findall(r'<a [^>]*href="([^"]+)"[^>]*aria-current="page"', html)
+    assert marked == [current]
+
+
+def test_a_page_reads_the_shared_cache_once(client, django_assert_num_queries, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "clinic_site.dbcache.DatabaseCache", "LOCATION": "kept_cache"}
+    }
+    call_command("createcachetable")
+    client.get("/learn/search/", {"q": "ketamine", "fresh": "1"})
+    # The content version (one cache read), then the search itself.
+    with django_assert_num_queries(2):
+        client.get("/learn/search/", {"q": "ketamine", "fresh": "2"})
+
+
+def test_kept_values_are_made_again_only_for_a_new_content_version(rf):
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert kept(rf.get("/"), "test-value", make) == kept(rf.get("/"), "test-value", make) == 1
+    page_cache.bump_content_version()
+    assert kept(rf.get("/"), "test-value", make) == kept(rf.get("/"), "test-value", make) == 2
+
+
+def test_kept_values_are_not_kept_when_the_page_cache_is_off(rf, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    made = []
+    kept(rf.get("/"), "off-value", lambda: made.append(1))
+    kept(rf.get("/"), "off-value", lambda: made.append(1))
+    assert len(made) == 2

@@ -220,6 +220,7 @@ def test_inbox_queries_do_not_grow_with_the_number_of_requests(client, front_des
 
     for n in range(3):
         make_consultation_request(email=f"{n}@example.com", phone="")
+    count_queries()  # once per content version: when scheduled content is next due
     few = count_queries()
     for n in range(3, 15):
         make_consultation_request(email=f"{n}@example.com", message="suicide")
