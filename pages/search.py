@@ -1,18 +1,14 @@
 """Full-text search of the published articles (PostgreSQL), with safe highlighted snippets."""
 
-import datetime
-import functools
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, Func, Subquery
-from django.db.models.functions import Left
+from django.contrib.postgres.search import SearchQuery
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article
+from .models import Article, Status
 
 MAX_QUERY_LENGTH = 100
 RESULTS_PER_PAGE = 10
@@ -22,7 +18,6 @@ SNIPPET_SOURCE_CHARS = 800
 # Private markers for ts_headline: the body text never holds control characters (rendering
 # strips them), so after escaping the snippet these are the only places a <mark> can appear.
 _START, _STOP = "\x02", "\x03"
-_PLACEHOLDER = "words-placeholder-6c1d"  # stands for the visitor's words in the prepared SQL
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -70,69 +65,48 @@ def text_query(query: str) -> SearchQuery:
 
 
 def matches(query: str):
-    """Return the published articles matching the query, best first (no text fetched)."""
-    search = text_query(query)
-    return (
-        Article.objects.published()
-        .filter(search_vector=search)
-        .annotate(rank=SearchRank(F("search_vector"), search))
-        .order_by("-rank", "title")
-    )
+    """Return the published articles matching the query (to count them)."""
+    return Article.objects.published().filter(search_vector=text_query(query))
+
+
+# One statement for a page of results: the inner query ranks the matches and counts them all
+# (a window count, before LIMIT); the outer one runs ts_headline, which parses the text it is
+# given and is most of a search's database time, only for that page's articles and only on
+# the start of each body (SNIPPET_SOURCE_CHARS), as PostgreSQL's documentation advises.
+# Written out rather than built by the ORM: building the ORM's version (rank, count and page
+# as subqueries) cost more CPU per search than PostgreSQL spent running this one.
+PAGE_SQL = f"""
+SELECT id, title, slug, topic, summary, total,
+       ts_headline('english', LEFT(body_text, {SNIPPET_SOURCE_CHARS}), query, %(options)s)
+         AS headline
+FROM (
+    SELECT article.id, article.title, article.slug, article.topic, article.summary,
+           article.body_text, query, ts_rank(article.search_vector, query) AS rank,
+           count(*) OVER () AS total
+    FROM {Article._meta.db_table} AS article, websearch_to_tsquery('english', %(words)s) AS query
+    WHERE article.status = %(published)s AND article.publish_at <= %(now)s
+      AND article.search_vector @@ query
+    ORDER BY rank DESC, article.title
+    LIMIT {RESULTS_PER_PAGE} OFFSET %(first)s
+) AS page
+ORDER BY rank DESC, title
+"""
+HEADLINE_OPTIONS = (
+    f'StartSel="{_START}", StopSel="{_STOP}", MaxWords=35, MinWords=15, MaxFragments=2, '
+    'FragmentDelimiter=" … "'
+)
 
 
 def page_of_results(query: str, first: int) -> list[Article]:
-    """Return RESULTS_PER_PAGE matches from `first`, each with a `headline` and the `total`.
-
-    One statement, prepared by the ORM once per process and page (compiling it cost more CPU
-    than PostgreSQL spends running it); each search binds its own words and the current time.
-    """
-    sql, params, query_at, now_at = _page_sql(first)
-    params, now = list(params), timezone.now()
-    for index in query_at:
-        params[index] = query
-    for index in now_at:
-        params[index] = now
-    return list(Article.objects.raw(sql, params))
-
-
-@functools.lru_cache(maxsize=32)
-def _page_sql(first: int) -> tuple[str, tuple, list[int], list[int]]:
-    """Return the page's SQL and parameters, with where the words and the time go."""
-    sql, params = _page_queryset(_PLACEHOLDER, first).query.sql_with_params()
-    query_at = [i for i, value in enumerate(params) if value == _PLACEHOLDER]
-    now_at = [i for i, value in enumerate(params) if isinstance(value, datetime.datetime)]
-    return sql, params, query_at, now_at
-
-
-def _page_queryset(query: str, first: int):
-    """Return the page's matches with their headlines and the total, as a queryset.
-
-    The page is picked in a subquery, so ts_headline (which parses the text it is given,
-    most of a search's database time) runs only for the page's articles, and only on the start
-    of each body (SNIPPET_SOURCE_CHARS), as PostgreSQL's documentation advises.
-    """
-    search = text_query(query)
-    page_ids = matches(query).values("pk")[first : first + RESULTS_PER_PAGE]
-    total = matches(query).order_by().annotate(n=Func("pk", function="COUNT")).values("n")
-    return (
-        matches(query)
-        .filter(pk__in=page_ids)
-        .annotate(
-            total=Subquery(total),
-            headline=SearchHeadline(
-                Left("body_text", SNIPPET_SOURCE_CHARS),
-                search,
-                config="english",
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .only("title", "slug", "summary", "topic")
-    )
+    """Return RESULTS_PER_PAGE matches from `first`, each with a `headline` and the `total`."""
+    params = {
+        "words": query,
+        "options": HEADLINE_OPTIONS,
+        "published": Status.PUBLISHED,
+        "now": timezone.now(),
+        "first": first,
+    }
+    return list(Article.objects.raw(PAGE_SQL, params))
 
 
 def search_articles(query: str, page: int = 1) -> SearchPage:

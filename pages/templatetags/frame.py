@@ -1,4 +1,4 @@
-"""`{% kept_include %}`: the site's header, footer and crisis line, rendered once per content version."""
+"""`{% kept_include %}`: the site's header, footer and crisis line, kept per content version."""
 
 from django import template
 
