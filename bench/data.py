@@ -89,6 +89,24 @@ def _keep_given_created(model):
         field.auto_now_add = True
 
 
+def settle_database() -> None:
+    """Let PostgreSQL finish background work before a measurement, instead of during it.
+
+    Bulk writes (the generated requests, a POST run's thousands of rows) leave autovacuum and
+    a checkpoint to do; on a 2-core machine they would take CPU from whichever target runs
+    next. VACUUM (ANALYZE) and CHECKPOINT do that work now; CHECKPOINT needs a superuser or the
+    pg_checkpoint role, and is skipped without one.
+    """
+    from django.db import DatabaseError
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+        try:
+            cursor.execute("CHECKPOINT")
+        except DatabaseError:
+            pass
+
+
 def generate_requests(count: int, *, batch: int = 5000) -> int:
     """Store `count` consultation requests spread over two years; return how many exist."""
     model = apps.get_model("bookings", "ConsultationRequest")

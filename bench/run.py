@@ -185,6 +185,7 @@ def measure_load(server: Server, targets: list[Target], report: Report) -> None:
     for run in range(1, RUNS + 1):
         for target in targets:
             print(f"run {run}/{RUNS}: {target.name} ...", flush=True)
+            data.settle_database()
             if target.post:
                 bodies, cookie = post_script(server.url, run)
                 before = data.consultation_count()
