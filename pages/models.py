@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .rendering import render_markdown
+from .snippets import sentence_index
 
 with warnings.catch_warnings():
     # textstat 0.7.4 imports pkg_resources, which warns on import; setuptools is pinned below 81.
@@ -270,6 +271,7 @@ class Article(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(editable=False, default="")
+    search_sentences = models.JSONField(editable=False, default=list)  # see pages/snippets.py
     toc = models.JSONField(editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_grade = models.FloatField(editable=False, default=0)
@@ -324,7 +326,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "search_sentences"])
 
     class Meta:
         ordering = ["topic", "order", "title"]
@@ -351,6 +353,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         rendered = render_markdown(self.body)
         self.body_html, self.toc, self.body_text = rendered.html, rendered.toc, rendered.text
+        self.search_sentences = sentence_index(rendered.text)
         self.word_count = len(rendered.text.split())
         self.reading_grade = reading_grade(rendered.sentences_text)
         if self.last_reviewed and not self.next_review_due:

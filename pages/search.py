@@ -12,9 +12,8 @@ from .models import Article, Status
 
 MAX_QUERY_LENGTH = 100
 RESULTS_PER_PAGE = 10
-# Snippets come from the start of the body: enough for two fragments, and ts_headline's cost
-# grows with the text it parses (the whole body costs ~2x this on the starter articles).
-SNIPPET_SOURCE_CHARS = 800
+# A snippet is the sentence holding the visitor's words, and the next one if it is this short.
+SHORT_SENTENCE_CHARS = 120
 # Private markers for ts_headline: the body text never holds control characters (rendering
 # strips them), so after escaping the snippet these are the only places a <mark> can appear.
 _START, _STOP = "\x02", "\x03"
@@ -69,32 +68,48 @@ def matches(query: str):
     return Article.objects.published().filter(search_vector=text_query(query))
 
 
-# One statement for a page of results: the inner query ranks the matches and counts them all
-# (a window count, before LIMIT); the outer one runs ts_headline, which parses the text it is
-# given and is most of a search's database time, only for that page's articles and only on
-# the start of each body (SNIPPET_SOURCE_CHARS), as PostgreSQL's documentation advises.
-# Written out rather than built by the ORM: building the ORM's version (rank, count and page
-# as subqueries) cost more CPU per search than PostgreSQL spent running this one.
+# One statement for a page of results. The inner query ranks the matches and counts them all
+# (a window count, before LIMIT). For each of the page's articles the outer one finds the first
+# stored sentence that holds one of the visitor's words (pages/snippets.py), or else the
+# body's first sentence (the title or summary matched), and ts_headline marks the words in
+# it, and in the sentence after it when the first is short. Giving ts_headline, which parses
+# the text it is given, a sentence or two instead of the body keeps a search cheap, and the
+# snippet shows whole sentences from wherever the words are.
+# Written out rather than built by the ORM, which cannot express the LATERAL join and whose
+# version of the rest cost more CPU per search than PostgreSQL spent running it.
 PAGE_SQL = f"""
 SELECT id, title, slug, topic, summary, total,
-       ts_headline('english', LEFT(body_text, {SNIPPET_SOURCE_CHARS}), query, %(options)s)
-         AS headline
+       ts_headline('english', coalesce(excerpt, ''), query, %(options)s) AS headline
 FROM (
     SELECT article.id, article.title, article.slug, article.topic, article.summary,
-           article.body_text, query, ts_rank(article.search_vector, query) AS rank,
-           count(*) OVER () AS total
-    FROM {Article._meta.db_table} AS article, websearch_to_tsquery('english', %(words)s) AS query
+           article.search_sentences, query, words,
+           ts_rank(article.search_vector, query) AS rank, count(*) OVER () AS total
+    FROM {Article._meta.db_table} AS article,
+         websearch_to_tsquery('english', %(words)s) AS query,
+         tsvector_to_array(to_tsvector('english', %(words)s)) AS words
     WHERE article.status = %(published)s AND article.publish_at <= %(now)s
       AND article.search_vector @@ query
     ORDER BY rank DESC, article.title
     LIMIT {RESULTS_PER_PAGE} OFFSET %(first)s
 ) AS page
+LEFT JOIN LATERAL (
+    SELECT (n - 1)::int AS at  -- jsonb arrays count from 0
+    FROM jsonb_array_elements(page.search_sentences) WITH ORDINALITY AS sentence(item, n)
+    WHERE (item -> 1) ?| page.words
+    ORDER BY n LIMIT 1
+) AS found ON true
+CROSS JOIN LATERAL (
+    SELECT search_sentences -> coalesce(found.at, 0) ->> 0 AS first,
+           search_sentences -> (coalesce(found.at, 0) + 1) ->> 0 AS next
+) AS sentences
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN length(first) >= {SHORT_SENTENCE_CHARS} THEN first
+                WHEN first ~ '[.!?:]$' THEN concat_ws(' ', first, next)
+                ELSE concat_ws(' · ', first, next) END AS excerpt  -- after a heading
+) AS snippet
 ORDER BY rank DESC, title
 """
-HEADLINE_OPTIONS = (
-    f'StartSel="{_START}", StopSel="{_STOP}", MaxWords=35, MinWords=15, MaxFragments=2, '
-    'FragmentDelimiter=" … "'
-)
+HEADLINE_OPTIONS = f'StartSel="{_START}", StopSel="{_STOP}", HighlightAll=true'
 
 
 def page_of_results(query: str, first: int) -> list[Article]:

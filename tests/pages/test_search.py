@@ -183,10 +183,49 @@ def test_one_page_of_results_has_no_page_links(client, library):
     assert 'rel="next"' not in html
 
 
-def test_snippet_comes_from_the_start_of_a_long_body(twelve_matches):
+def test_snippet_is_the_first_sentence_holding_the_words(twelve_matches):
     found = search_articles("sleep")
-    assert all("<mark>Sleep</mark> well" in article.snippet for article in found.articles)
     assert len(found.articles) == RESULTS_PER_PAGE
+    for article in found.articles:
+        assert article.snippet.startswith("<mark>Sleep</mark> well. Other words here.")
+        assert "at the end" not in article.snippet
+
+
+def test_snippet_shows_words_found_deep_in_an_article():
+    make_article(
+        slug="long",
+        title="A long article",
+        summary="Many things.",
+        body="## Opening\n\n" + "Plain words here. " * 300 + "Bring a warm blanket. Rest after.",
+    )
+    (article,) = search_articles("blanket").articles
+    assert article.snippet == "Bring a warm <mark>blanket</mark>. Rest after."
+
+
+def test_snippet_words_are_matched_as_search_reads_them():
+    make_article(slug="s", title="Rest", summary="Rest.", body="Intro. You may be feeling tired.")
+    (article,) = search_articles("feel").articles  # feel, feeling: the same stem
+    assert article.snippet == "You may be <mark>feeling</mark> tired."
+
+
+def test_an_article_matched_by_its_title_shows_its_opening():
+    make_article(
+        slug="driving",
+        title="Getting home",
+        summary="Plans.",
+        body="## Before you come\n\nSomeone must drive you. Take a long rest.",
+    )
+    (article,) = search_articles("getting home").articles
+    # The heading and the sentence under it, told apart; no words to mark.
+    assert article.snippet == "Before you come · Someone must drive you."
+
+
+def test_a_long_sentence_is_shown_alone():
+    long_sentence = "Nausea " + "and more words " * 12 + "can follow."
+    make_article(slug="n", title="N", summary="S.", body=f"{long_sentence} Next sentence.")
+    (article,) = search_articles("nausea").articles
+    assert "Next sentence" not in article.snippet
+    assert article.snippet.startswith("<mark>Nausea</mark> and more words")
 
 
 def test_a_page_of_results_takes_one_query(client, twelve_matches, django_assert_num_queries):
