@@ -10,8 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import tasks
@@ -84,21 +83,24 @@ def _create_request(data, reference, form_token, spam_reason, came_from) -> Cons
     return request
 
 
-def open_request_from_same_person(request: ConsultationRequest) -> int | None:
-    """Return the id of the earliest open request with the same email or phone, if any.
+# Runs on every submission. Written out: the ORM's version (an OR of two conditions, the open
+# statuses, order and limit) cost about a seventh of a submission's CPU time to build.
+_SAME_PERSON_SQL = (
+    f"SELECT id FROM {ConsultationRequest._meta.db_table} "
+    "WHERE (email_normalised = %s OR phone = %s) AND status = ANY(%s) "
+    "ORDER BY created LIMIT 1"
+)
 
-    Only the id is selected: building the query for every column of the model cost about a
-    fifth of a submission's CPU time.
-    """
-    same_person = Q()
-    if request.email_normalised:
-        same_person |= Q(email_normalised=request.email_normalised)
-    if request.phone:
-        same_person |= Q(phone=request.phone)
-    if not same_person:
+
+def open_request_from_same_person(request: ConsultationRequest) -> int | None:
+    """Return the id of the earliest open request with the same email or phone, if any."""
+    email, phone = request.email_normalised or None, request.phone or None  # NULL matches none
+    if email is None and phone is None:
         return None
-    earliest = ConsultationRequest.objects.filter(same_person).open().order_by("created")
-    return earliest.values_list("pk", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_SAME_PERSON_SQL, [email, phone, [str(s) for s in OPEN_STATUSES]])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def update_requests(

@@ -202,6 +202,21 @@ def test_a_request_after_a_closed_one_is_not_a_repeat():
     assert make_consultation_request().duplicate_of is None
 
 
+def test_an_empty_email_or_phone_is_never_taken_for_the_same_person():
+    make_consultation_request(email="", phone="+15035550142")
+    make_consultation_request(email="one@example.com", phone="")
+    assert make_consultation_request(email="", phone="+15035550199").duplicate_of is None
+    assert make_consultation_request(email="two@example.com", phone="").duplicate_of is None
+
+
+def test_a_repeat_links_to_the_earliest_open_request():
+    closed = make_consultation_request(email="ada@example.com", phone="")
+    ConsultationRequest.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    earliest = make_consultation_request(email="ada@example.com", phone="")
+    make_consultation_request(email="ada@example.com", phone="")
+    assert make_consultation_request(email="ada@example.com", phone="").duplicate_of == earliest
+
+
 def test_came_from_an_article_is_stored(client):
     client.get(FORM + "?from=/learn/what-is-ketamine/")
     client.post(FORM, consultation_post())
