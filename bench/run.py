@@ -90,13 +90,7 @@ def main(argv: list[str]) -> int:
         measure_weight(server, targets, report)
     text = report.render()
     print("\n" + text)
-    out = (
-        ROOT
-        / "bench"
-        / "results"
-        / f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}-{socket.gethostname()}.md"
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = results_path(f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}-{socket.gethostname()}")
     out.write_text(text)
     print(f"Written to {out.relative_to(ROOT)}")
     return 0
@@ -172,6 +166,17 @@ def post_script(base: str, run: int) -> Path:
     # one (a repeat, not a new request) and counts it as an error ("exhausted").
     path.write_text("\n".join(data.form_bodies(MAX_POSTS_PER_SECOND * DURATION, token, run)) + "\n")
     return path, f"csrftoken={cookie}"
+
+
+def results_path(stem: str) -> Path:
+    """Return bench/results/<stem>.md, or <stem>-2.md ... when earlier runs that day exist."""
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    path, number = folder / f"{stem}.md", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}.md"
+    return path
 
 
 def measure_load(server: Server, targets: list[Target], report: Report) -> None:
