@@ -201,6 +201,7 @@ def measure_load(server: Server, targets: list[Target], report: Report) -> None:
                 url = server.url + target.path
                 result = wrk(url, pids=pids, duration=DURATION, headers=ENCODING, script=script)
             target.runs.append(result)
+            print(f"  {result.rps:.0f} req/s, {result.cpu_ms:.2f} ms CPU/req", flush=True)
     report.targets = targets
 
 
