@@ -90,6 +90,7 @@ _SAME_PERSON_SQL = (
     "WHERE (email_normalised = %s OR phone = %s) AND status = ANY(%s) "
     "ORDER BY created LIMIT 1"
 )
+_OPEN_STATUS_VALUES = [str(status) for status in OPEN_STATUSES]
 
 
 def open_request_from_same_person(request: ConsultationRequest) -> int | None:
@@ -98,7 +99,7 @@ def open_request_from_same_person(request: ConsultationRequest) -> int | None:
     if email is None and phone is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_SAME_PERSON_SQL, [email, phone, [str(s) for s in OPEN_STATUSES]])
+        cursor.execute(_SAME_PERSON_SQL, [email, phone, _OPEN_STATUS_VALUES])
         row = cursor.fetchone()
     return row[0] if row else None
 

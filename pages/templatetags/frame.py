@@ -17,9 +17,12 @@ def kept_include(context, template_name: str):
     content version (the error pages, which must render with the database down), it is simply
     included.
     """
-    part = context.template.engine.get_template(template_name)
+
+    def render():
+        return context.template.engine.get_template(template_name).render(context)
+
     request = context.get("request")
     if not has_content_version(request):
-        return part.render(context)
+        return render()
     view_name = getattr(request.resolver_match, "view_name", "")
-    return kept(request, f"frame:{template_name}:{view_name}", lambda: part.render(context))
+    return kept(request, f"frame:{template_name}:{view_name}", render)
