@@ -152,6 +152,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+# Django's backend with a health check that needs no round trip (see the module).
+DATABASES["default"]["ENGINE"] = "clinic_site.postgres"
 DATABASES["default"].setdefault("OPTIONS", {})
 # A request that cannot reach the database fails fast with a clear page instead of hanging.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
