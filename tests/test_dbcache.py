@@ -71,3 +71,26 @@ def test_set_is_one_upsert_and_counts_rows_one_time_in_count_every(
     with django_assert_num_queries(2):
         db_cache.set("key", 4, timeout=60)
     assert db_cache.get("key") == 4
+
+
+def test_get_returns_the_default_for_missing_and_expired_keys_and_removes_expired_rows(db_cache):
+    db_cache.set("old", "stale", timeout=60)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE test_upsert_cache SET expires = now() - interval '1 second' "
+            "WHERE cache_key LIKE '%%old'"
+        )
+    assert db_cache.get("old") is None
+    assert db_cache.get("old", default="fallback") == "fallback"
+    assert db_cache.get("never-set", default=0) == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM test_upsert_cache WHERE cache_key LIKE '%%old'")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_get_reads_the_version_asked_for(db_cache):
+    db_cache.set("versioned", "one", timeout=60, version=1)
+    db_cache.set("versioned", "two", timeout=60, version=2)
+    assert db_cache.get("versioned", version=1) == "one"
+    assert db_cache.get("versioned", version=2) == "two"
+    assert db_cache.get("versioned", version=3) is None
