@@ -33,7 +33,7 @@ class ConsultationRequestQuerySet(models.QuerySet):
 class ConsultationRequest(models.Model):
     """A patient's request for a free consultation, as they typed it, plus staff's handling."""
 
-    reference = models.CharField(max_length=8, unique=True, editable=False)
+    reference = models.CharField(max_length=8, editable=False)  # unique: see Meta
     form_token = models.UUIDField(
         unique=True, editable=False, help_text="One per form shown: a second submit is a repeat."
     )
@@ -45,10 +45,8 @@ class ConsultationRequest(models.Model):
     last_name = models.CharField(max_length=NAME_MAX_LENGTH)
     preferred_name = models.CharField("name they go by", max_length=NAME_MAX_LENGTH, blank=True)
     email = models.EmailField(blank=True)
-    email_normalised = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
-    phone = models.CharField(
-        max_length=20, blank=True, db_index=True, help_text="International format, e.g. +1…"
-    )
+    email_normalised = models.CharField(max_length=254, blank=True, editable=False)
+    phone = models.CharField(max_length=20, blank=True, help_text="International format, e.g. +1…")
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod)
     ok_voicemail = models.BooleanField("OK to leave a voicemail", default=False)
     ok_text = models.BooleanField("OK to text", default=False)
@@ -74,7 +72,7 @@ class ConsultationRequest(models.Model):
     )
 
     # Staff handling.
-    status = models.CharField(max_length=20, choices=Status, default=Status.NEW, db_index=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
     urgent = models.BooleanField(
         default=False, db_index=True, help_text="The message used words that may mean a crisis."
     )
@@ -104,7 +102,11 @@ class ConsultationRequest(models.Model):
     class Meta:
         verbose_name = "consultation request"
         ordering = ["-urgent", "created"]
+        # Text columns are indexed here rather than with unique=True or db_index=True, which
+        # also add a second, pattern-matching index per column: the inbox looks these up only
+        # exactly, and every extra index is written on every submission.
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="consult_reference_unique"),
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="consultation_status_valid"
             ),
@@ -125,6 +127,9 @@ class ConsultationRequest(models.Model):
                 name="consult_open_inbox_idx",
             ),
             models.Index(fields=["state"], name="consult_state_idx"),
+            models.Index(fields=["status"], name="consult_status_idx"),
+            models.Index(fields=["email_normalised"], name="consult_email_idx"),  # inbox search
+            models.Index(fields=["phone"], name="consult_phone_idx"),  # inbox search
             GinIndex(fields=["conditions"], name="consult_conditions_idx"),  # the condition filter
         ]
 
