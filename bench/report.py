@@ -95,7 +95,7 @@ class Report:
             rows.append(
                 f"| {target.name} `{target.path}` | {target.spread('rps', '.0f')} | "
                 f"{target.spread('p50_ms', '.2f')} | {target.spread('p99_ms', '.2f')} | "
-                f"{target.spread('cpu_ms', '.2f')} | {ratio:.2f} | {cpu_ratio:.2f} | "
+                f"{target.spread('cpu_ms', '.2f')} | {ratio:.3f} | {cpu_ratio:.2f} | "
                 f"{self._goal(target, ratio)} | {sum(run.errors for run in target.runs)} | "
                 f"{self._queries(target)} |"
             )
