@@ -27,6 +27,11 @@ from django.utils.timezone import now as tz_now
 class DatabaseCache(DjangoDatabaseCache):
     """The database cache with `get` as a fixed query and `set` as a single upsert (PostgreSQL)."""
 
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self._count_every = max(1, int(params.get("OPTIONS", {}).get("COUNT_EVERY", 20)))
+        self._sets = itertools.count()
+
     def get(self, key, default=None, version=None):
         key = self.make_and_validate_key(key, version=version)
         connection = connections[router.db_for_read(self.cache_model_class)]
@@ -45,11 +50,6 @@ class DatabaseCache(DjangoDatabaseCache):
             self._base_delete_many([key])
             return default
         return pickle.loads(base64.b64decode(value.encode()))
-
-    def __init__(self, table, params):
-        super().__init__(table, params)
-        self._count_every = max(1, int(params.get("OPTIONS", {}).get("COUNT_EVERY", 20)))
-        self._sets = itertools.count()
 
     def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
         if mode != "set":
