@@ -271,7 +271,9 @@ class Article(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(editable=False, default="")
-    search_sentences = models.JSONField(editable=False, default=list)  # see pages/snippets.py
+    # For search-result snippets, see pages/snippets.py.
+    search_sentences = models.JSONField(editable=False, default=list)
+    search_words = models.JSONField(editable=False, default=dict)
     toc = models.JSONField(editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_grade = models.FloatField(editable=False, default=0)
@@ -326,7 +328,9 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "search_sentences"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "search_sentences", "search_words"]
+    )
 
     class Meta:
         ordering = ["topic", "order", "title"]
@@ -353,7 +357,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         rendered = render_markdown(self.body)
         self.body_html, self.toc, self.body_text = rendered.html, rendered.toc, rendered.text
-        self.search_sentences = sentence_index(rendered.text)
+        self.search_sentences, self.search_words = sentence_index(rendered.text)
         self.word_count = len(rendered.text.split())
         self.reading_grade = reading_grade(rendered.sentences_text)
         if self.last_reviewed and not self.next_review_due:

@@ -1,13 +1,14 @@
 """Full-text search of the published articles (PostgreSQL), with safe highlighted snippets."""
 
+import json
 import re
 from dataclasses import dataclass
+from html import escape  # Django's escape, without its lazy-string handling (text only here)
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from .models import Article, Status, article_url
 
@@ -15,9 +16,6 @@ MAX_QUERY_LENGTH = 100
 RESULTS_PER_PAGE = 10
 # A snippet is the sentence holding the visitor's words, and the next one if it is this short.
 SHORT_SENTENCE_CHARS = 120
-# Private markers for ts_headline: the body text never holds control characters (rendering
-# strips them), so after escaping the snippet these are the only places a <mark> can appear.
-_START, _STOP = "\x02", "\x03"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -66,12 +64,6 @@ def has_words(query: str) -> bool:
     return any(ch.isalnum() for ch in query)
 
 
-def highlight(snippet: str) -> SafeString:
-    """Return the snippet escaped, with only our own markers turned into <mark> tags."""
-    escaped = escape(" · ".join(line.strip() for line in snippet.splitlines() if line.strip()))
-    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
 def text_query(query: str) -> SearchQuery:
     """Return the query as PostgreSQL reads a web search: any input is valid, none is an error."""
     return SearchQuery(query, search_type="websearch", config="english")
@@ -83,19 +75,19 @@ def matches(query: str):
 
 
 # One statement for a page of results. The inner query ranks the matches and counts them all
-# (a window count, before LIMIT). For each of the page's articles the outer one finds the first
-# stored sentence that holds one of the visitor's words (pages/snippets.py), or else the
-# body's first sentence (the title or summary matched), and ts_headline marks the words in
-# it, and in the sentence after it when the first is short. Giving ts_headline, which parses
-# the text it is given, a sentence or two instead of the body keeps a search cheap, and the
-# snippet shows whole sentences from wherever the words are.
+# (a window count, before LIMIT). For each of the page's articles the outer one looks up the
+# first sentence holding one of the visitor's words in the article's stored search words
+# (pages/snippets.py), or else takes the body's first sentence (the title or summary matched),
+# and returns it and the sentence after it, with where their words are. The words are marked
+# in Python (`snippet`): PostgreSQL's `ts_headline` would parse the text again on every search.
 # Written out rather than built by the ORM, which cannot express the LATERAL join and whose
 # version of the rest cost more CPU per search than PostgreSQL spent running it.
 PAGE_SQL = f"""
-SELECT title, slug, summary, total,
-       ts_headline('english', coalesce(excerpt, ''), query, %(options)s) AS headline
+SELECT title, slug, summary, total, words,
+       search_sentences -> found.at AS first, search_sentences -> (found.at + 1) AS next
 FROM (
-    SELECT article.title, article.slug, article.summary, article.search_sentences, query, words,
+    SELECT article.title, article.slug, article.summary, article.search_sentences,
+           article.search_words, words,
            ts_rank(article.search_vector, query) AS rank, count(*) OVER () AS total
     FROM {Article._meta.db_table} AS article,
          websearch_to_tsquery('english', %(words)s) AS query,
@@ -105,24 +97,46 @@ FROM (
     ORDER BY rank DESC, article.title
     LIMIT {RESULTS_PER_PAGE} OFFSET %(first)s
 ) AS page
-LEFT JOIN LATERAL (
-    SELECT (n - 1)::int AS at  -- jsonb arrays count from 0
-    FROM jsonb_array_elements(page.search_sentences) WITH ORDINALITY AS sentence(item, n)
-    WHERE (item -> 1) ?| page.words
-    ORDER BY n LIMIT 1
-) AS found ON true
 CROSS JOIN LATERAL (
-    SELECT search_sentences -> coalesce(found.at, 0) ->> 0 AS first,
-           search_sentences -> (coalesce(found.at, 0) + 1) ->> 0 AS next
-) AS sentences
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN length(first) >= {SHORT_SENTENCE_CHARS} THEN first
-                WHEN first ~ '[.!?:]$' THEN concat_ws(' ', first, next)
-                ELSE concat_ws(' · ', first, next) END AS excerpt  -- after a heading
-) AS snippet
+    SELECT coalesce(min((page.search_words ->> word)::int), 0) AS at FROM unnest(words) AS word
+) AS found
 ORDER BY rank DESC, title
 """
-HEADLINE_OPTIONS = f'StartSel="{_START}", StopSel="{_STOP}", HighlightAll=true'
+
+
+def snippet(words: list[str], first: str | None, following: str | None) -> SafeString:
+    """Return the snippet for a result: its sentence (and the next), escaped, words marked.
+
+    `first` and `following` are stored sentences as JSON (pages/snippets.py). The next
+    sentence is added when the first is short, after a space, or after a dot when the first is
+    a heading or list item (no closing punctuation).
+    """
+    if first is None:  # an article with an empty body
+        return SafeString("")
+    text, spans = json.loads(first)
+    wanted = frozenset(words)
+    if following is None or len(text) >= SHORT_SENTENCE_CHARS:
+        return SafeString(_marked(text, spans, wanted))
+    next_text, next_spans = json.loads(following)
+    joiner = " " if text[-1] in ".!?:" else " · "
+    return SafeString(
+        _marked(text, spans, wanted) + joiner + _marked(next_text, next_spans, wanted)
+    )
+
+
+def _marked(text: str, spans: list[list], wanted: frozenset[str]) -> str:
+    """Return the text escaped, with each word whose search word is wanted in <mark>."""
+    parts = []
+    done = 0
+    for start, end, word in spans:
+        if word in wanted:
+            parts.append(escape(text[done:start]))
+            parts.append(f"<mark>{escape(text[start:end])}</mark>")
+            done = end
+    if not parts:
+        return escape(text)
+    parts.append(escape(text[done:]))
+    return "".join(parts)
 
 
 def page_of_results(query: str, first: int) -> tuple[list[Result], int]:
@@ -133,7 +147,6 @@ def page_of_results(query: str, first: int) -> tuple[list[Result], int]:
     """
     params = {
         "words": query,
-        "options": HEADLINE_OPTIONS,
         "published": Status.PUBLISHED,
         "now": timezone.now(),
         "first": first,
@@ -142,8 +155,8 @@ def page_of_results(query: str, first: int) -> tuple[list[Result], int]:
         cursor.execute(PAGE_SQL, params)
         rows = cursor.fetchall()
     results = [
-        Result(title, slug, summary, highlight(headline))
-        for title, slug, summary, _, headline in rows
+        Result(title, slug, summary, snippet(words, first_sentence, next_sentence))
+        for title, slug, summary, _, words, first_sentence, next_sentence in rows
     ]
     return results, (rows[0][3] if rows else 0)
 

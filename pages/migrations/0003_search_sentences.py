@@ -2,16 +2,8 @@
 
 from django.db import migrations, models
 
-from pages.snippets import sentence_index
-
-
-def index_sentences(apps, schema_editor):
-    """Fill in the sentences of the articles saved before the field existed."""
-    Article = apps.get_model("pages", "Article")
-    for article in Article.objects.only("body_text"):
-        Article.objects.filter(pk=article.pk).update(
-            search_sentences=sentence_index(article.body_text, schema_editor.connection)
-        )
+# The field was filled in here for articles saved before it existed; 0004 changed what it
+# holds and fills in every article again, so that step now lives there.
 
 
 class Migration(migrations.Migration):
@@ -25,5 +17,4 @@ class Migration(migrations.Migration):
             name="search_sentences",
             field=models.JSONField(default=list, editable=False),
         ),
-        migrations.RunPython(index_sentences, migrations.RunPython.noop),
     ]

@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 # One result. The title, summary and address are escaped; the snippet is already safe HTML
-# (escaped text with the visitor's words in <mark>, see pages.search.highlight).
+# (escaped text with the visitor's words in <mark>, see pages.search.snippet).
 RESULT_HTML = (
     '<li class="result">\n'
     '  <h2 class="result__title"><a href="{}">{}</a></h2>\n'

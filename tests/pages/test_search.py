@@ -1,6 +1,7 @@
 """Article search: ranking, highlighted snippets that stay safe, and any input handled kindly."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -11,8 +12,8 @@ from pages.search import (
     MAX_QUERY_LENGTH,
     RESULTS_PER_PAGE,
     clean_query,
-    highlight,
     search_articles,
+    snippet,
     text_query,
 )
 from tests.factories import make_article
@@ -80,10 +81,18 @@ def test_snippet_escapes_article_text_and_keeps_only_our_marks(client):
     assert "<mark>Nausea</mark>" in html
 
 
-def test_highlight_escapes_everything_but_the_markers():
-    assert highlight("a <b> \x02word\x03 & 'c'") == (
+def stored(text, spans):
+    return json.dumps([text, spans])
+
+
+def test_snippet_escapes_everything_but_its_marks():
+    text = "a <b> word & 'c'"
+    spans = [[0, 1, "a"], [6, 10, "word"], [14, 15, "c"]]
+    assert snippet(["word"], stored(text, spans), None) == (
         "a &lt;b&gt; <mark>word</mark> &amp; &#x27;c&#x27;"
     )
+    assert snippet(["zebra"], stored(text, spans), None) == "a &lt;b&gt; word &amp; &#x27;c&#x27;"
+    assert snippet(["word"], None, None) == ""  # an article with no body text
 
 
 @pytest.mark.parametrize(
@@ -110,10 +119,12 @@ def test_hostile_or_odd_queries_give_a_helpful_page(client, library, query, mess
         assert message in html
 
 
-def test_snippet_separates_lines_of_the_article():
-    assert highlight("Feeling dizzy\nBlurred \x02vision\x03") == (
-        "Feeling dizzy · Blurred <mark>vision</mark>"
-    )
+def test_snippet_joins_a_short_sentence_to_the_next():
+    heading = stored("Feeling dizzy", [[0, 7, "feel"], [8, 13, "dizzi"]])
+    sentence = stored("Tell us.", [[0, 4, "tell"]])
+    following = stored("Blurred vision", [[0, 7, "blur"], [8, 14, "vision"]])
+    assert snippet(["vision"], heading, following) == "Feeling dizzy · Blurred <mark>vision</mark>"
+    assert snippet(["tell"], sentence, following) == "<mark>Tell</mark> us. Blurred vision"
 
 
 def test_query_is_cleaned_and_capped():
