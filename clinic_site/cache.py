@@ -27,8 +27,9 @@ or the view run: no template rendering and no query for the page. How it stays c
 PAGE_CACHE_SECONDS bounds how long a page may be kept (0 turns the cache off).
 
 `render_with_fills` applies the same idea to a page whose only per-visitor parts are a few
-tokens (the consultation form's CSRF and form tokens): it is rendered once per content version
-with placeholders, and each visitor gets a copy with fresh tokens filled in.
+pieces of text: the consultation form's CSRF and form tokens, or the search page's words and
+results. It is rendered once per content version with placeholders, and each visitor gets a
+copy with their own pieces filled in.
 
 `kept` applies it to the parts of every page that are the same for all visitors, such as the
 clinic profile and the site's header and footer (`{% kept_include %}`): pages that cannot be
@@ -39,6 +40,7 @@ from the shared cache at most once per request (`request_content_version`).
 import datetime
 import functools
 import hashlib
+import re
 import threading
 import time
 import uuid
@@ -240,34 +242,49 @@ def render_with_fills(
     *,
     fills: dict[str, str],
     query_params: tuple[str, ...] = (),
+    shared_key: str | None = None,
 ) -> HttpResponse:
-    """Render a page whose only per-visitor parts are tokens, from a copy kept per version.
+    """Render a page whose only per-visitor parts are placeholders, from a copy kept per version.
 
     `context` is a function returning the template context, called only when the page has to
     be rendered (building a big form costs more than serving the kept copy). The caller puts
     placeholders (plain letters, digits and dashes, so escaping leaves them alone) in that
-    context; `fills` maps each to this request's value. The CSRF token is handled here.
-    Visitors who cannot share a page (staff, pending messages) get their own rendering.
+    context; `fills` maps each to this request's text, already escaped for where it goes. Each
+    placeholder is filled in one pass, so a value that happens to hold a placeholder's name
+    stays as it is. Where the page has `{% csrf_token %}`, this visitor's token is filled in.
+
+    The copy is kept per address, for requests whose parameters are all in `query_params`;
+    with `shared_key`, one copy serves every address (the page must then depend on the address
+    only through `fills`). Visitors who cannot share a page (staff, pending messages) get their
+    own rendering.
     """
-    fills = {**fills, CSRF_PLACEHOLDER: get_token(request)}
-    if _cacheable_request(request, query_params):
-        key = "fill:" + request.get_full_path()
-        page = _current_page(request, key)
-        if page is None:
-            version, _ = request_content_version(request)
-            content = _render(request, template_name, context)
-            page = _keep(key, content, (), version)
-        content = page.content
+    names = (*fills, CSRF_PLACEHOLDER)
+
+    def render() -> tuple[str, ...]:
+        return _split(_render(request, template_name, context), names)
+
+    if shared_key is not None and _anonymous(request):
+        parts = kept(request, "fill:" + shared_key, render)
+    elif _cacheable_request(request, query_params):
+        parts = kept(request, "fill:" + request.get_full_path(), render)
     else:
-        content = _render(request, template_name, context)
-    for placeholder, value in fills.items():
-        content = content.replace(placeholder.encode(), value.encode())
-    return HttpResponse(content)
+        parts = render()
+    if CSRF_PLACEHOLDER in parts[1::2]:
+        fills = {**fills, CSRF_PLACEHOLDER: get_token(request)}
+    filled = list(parts)
+    for at in range(1, len(filled), 2):
+        filled[at] = fills[filled[at]]
+    return HttpResponse("".join(filled))
 
 
-def _render(request: HttpRequest, template_name: str, context: Callable[[], dict]) -> bytes:
+def _render(request: HttpRequest, template_name: str, context: Callable[[], dict]) -> str:
     context = {**context(), "csrf_token": CSRF_PLACEHOLDER}
-    return render_to_string(template_name, context, request).encode()
+    return render_to_string(template_name, context, request)
+
+
+def _split(content: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the content cut at each placeholder: text, name, text, name, ..., text."""
+    return tuple(re.split("(" + "|".join(map(re.escape, names)) + ")", content))
 
 
 def _anonymous(request: HttpRequest) -> bool:

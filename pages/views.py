@@ -6,12 +6,14 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from clinic_site.cache import cache_public_page
+from clinic_site.cache import cache_public_page, render_with_fills
 
 from .articles import (
     article_for_page,
@@ -176,17 +178,37 @@ def _render_article(request, article, preview=False):
     return render(request, "pages/article_detail.html", context)
 
 
+# Placeholders in the kept frame of the search page (see render_with_fills).
+SEARCH_TITLE = "search-title-placeholder-5e0a"
+SEARCH_WORDS = "search-words-placeholder-5e0a"
+SEARCH_RESULTS = "search-results-placeholder-5e0a"
+
+
 @require_safe
 @cache_public_page(query_params=("q", "page"))
 def search(request):
-    """Search the published articles, ten results a page; any input gives a helpful page."""
+    """Search the published articles, ten results a page; any input gives a helpful page.
+
+    Each new search renders only its results: the rest of the page (header, form, footer) is
+    the same for every search and is kept, with the title and words filled in.
+    """
     query = clean_query(request.GET.get("q"))
     found = search_articles(query, page_number(request.GET.get("page"))) if query else None
-    context = {
-        "query": query,
-        "found": found,
-        "results": found.articles if found else [],
-        "symbols_only": bool(query) and not has_words(query),
-        "too_long": len(request.GET.get("q", "")) > MAX_QUERY_LENGTH,
-    }
-    return render(request, "pages/search.html", context)
+    results = render_to_string(
+        "pages/includes/search_results.html",
+        {
+            "query": query,
+            "found": found,
+            "results": found.articles if found else [],
+            "symbols_only": bool(query) and not has_words(query),
+            "too_long": len(request.GET.get("q", "")) > MAX_QUERY_LENGTH,
+        },
+    )
+    title = f"Search results for “{query}”" if query else "Search the articles"
+    return render_with_fills(
+        request,
+        "pages/search.html",
+        lambda: {"page_title": SEARCH_TITLE, "query": SEARCH_WORDS, "results": SEARCH_RESULTS},
+        fills={SEARCH_TITLE: escape(title), SEARCH_WORDS: escape(query), SEARCH_RESULTS: results},
+        shared_key="search",
+    )

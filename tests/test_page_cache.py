@@ -428,6 +428,39 @@ def test_the_kept_header_marks_each_page_as_current(client, path, current):
     assert marked == [current]
 
 
+def rendered(response) -> list[str]:
+    return [template.name for template in response.templates]
+
+
+def test_a_new_search_renders_only_its_results(staff_client):
+    make_article(slug="sleep", title="Sleep", body="Sleep well.")
+    visitor = Client()
+    first = visitor.get("/learn/search/", {"q": "sleep"})
+    assert "pages/search.html" in rendered(first)
+    second = visitor.get("/learn/search/", {"q": "well"})
+    assert rendered(second) == ["pages/includes/search_results.html"]
+    html = second.content.decode()
+    assert "<title>Search results for “well” |" in html
+    assert 'name="q" type="search" value="well"' in html
+    assert "<mark>well</mark>" in html and "1 article found" in html
+    # Staff (signed in) never share a kept frame.
+    for words in ("sleep", "well"):
+        assert "pages/search.html" in rendered(staff_client.get("/learn/search/", {"q": words}))
+
+
+def test_words_that_look_like_a_placeholder_are_shown_as_typed(client):
+    from pages.views import SEARCH_RESULTS, SEARCH_WORDS
+
+    client.get("/learn/search/", {"q": "first"})  # the frame is kept
+    words = f'{SEARCH_RESULTS} "{SEARCH_WORDS}" <b>'
+    html = client.get("/learn/search/", {"q": words}).content.decode()
+    shown = f"{SEARCH_RESULTS} &quot;{SEARCH_WORDS}&quot; &lt;b&gt;"
+    assert f"<title>Search results for “{shown}” |" in html
+    assert f'value="{shown}"' in html
+    assert html.count('class="search-results"') == 1
+    assert "<b>" not in html
+
+
 def test_a_page_reads_the_shared_cache_once(client, django_assert_num_queries, settings):
     settings.CACHES = {
         "default": {"BACKEND": "clinic_site.dbcache.DatabaseCache", "LOCATION": "kept_cache"}
