@@ -1,5 +1,6 @@
 """The consultation request form: what a worried patient fills in, checked kindly."""
 
+import copy
 import functools
 import re
 import time
@@ -58,8 +59,9 @@ NAME_TOO_LONG = f"Please shorten this to {NAME_MAX_LENGTH} characters or fewer"
 class FixedChoicesMixin:
     """For a choice field whose choices are the same for every visitor.
 
-    Every form deep-copies its fields, a ChoiceField its choices with them, and a ChoiceField
-    checks an answer by walking its choices. These fields share their choices between forms
+    Every form deep-copies its fields; a ChoiceField copies its choices with them, and so
+    does its widget, which then checks them all again. A ChoiceField also checks an answer by
+    walking its choices. These fields and their widgets share their choices between forms,
     and check an answer against a set made once. (A consultation request is checked against
     about 70 choices; copying and walking them was a tenth of a submission's CPU time.)
     """
@@ -69,7 +71,10 @@ class FixedChoicesMixin:
         self.valid_values = frozenset(str(value) for value, _ in self.choices)
 
     def __deepcopy__(self, memo):
-        return forms.Field.__deepcopy__(self, memo)  # the widget is still copied
+        result = forms.Field.__deepcopy__(self, {id(self.widget): self.widget, **memo})
+        result.widget = copy.copy(self.widget)  # its own attributes, the same choices
+        result.widget.attrs = self.widget.attrs.copy()
+        return result
 
     def valid_value(self, value) -> bool:
         return str(value) in self.valid_values

@@ -133,6 +133,20 @@ def test_fields_with_errors_are_marked_aria_invalid():
     assert "aria-invalid" not in form.fields["last_name"].widget.attrs
 
 
+@pytest.mark.parametrize("field", ["state", "conditions", "preferred_contact"])
+def test_choice_fields_share_their_choices_but_each_form_marks_its_own(field):
+    bad = ConsultationForm(consultation_post(**{field: "unknown"}))
+    bad.is_valid()
+    good = ConsultationForm(consultation_post())
+    good.is_valid()
+    shared = ConsultationForm.base_fields[field].widget
+    assert bad.fields[field].widget.attrs["aria-invalid"] == "true"
+    assert "aria-invalid" not in good.fields[field].widget.attrs
+    assert "aria-invalid" not in shared.attrs
+    assert bad.fields[field].widget.choices is shared.choices  # not copied per form
+    assert str(bad[field]).count('value="') == len(shared.choices)
+
+
 def test_request_data_leaves_out_form_only_fields():
     form = ConsultationForm(consultation_post())
     assert form.is_valid()
