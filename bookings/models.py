@@ -126,6 +126,13 @@ class ConsultationRequest(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="consult_open_inbox_idx",
             ),
+            # The inbox's date links find the first and last open request: without this, the
+            # first meant walking every closed request since the clinic opened (65 ms at 100k).
+            models.Index(
+                fields=["created"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="consult_open_created_idx",
+            ),
             models.Index(fields=["state"], name="consult_state_idx"),
             models.Index(fields=["status"], name="consult_status_idx"),
             models.Index(fields=["email_normalised"], name="consult_email_idx"),  # inbox search
