@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape  # Django's escape, without its lazy-string handling (text only here)
 
@@ -104,9 +105,10 @@ ORDER BY rank DESC, title
 """
 
 
-def snippet(words: list[str], first: str | None, following: str | None) -> SafeString:
+def snippet(wanted: Collection[str], first: str | None, following: str | None) -> SafeString:
     """Return the snippet for a result: its sentence (and the next), escaped, words marked.
 
+    `wanted` holds the visitor's search words (a set, made once per page of results);
     `first` and `following` are stored sentences as JSON (pages/snippets.py). The next
     sentence is added when the first is short, after a space, or after a dot when the first is
     a heading or list item (no closing punctuation).
@@ -114,7 +116,6 @@ def snippet(words: list[str], first: str | None, following: str | None) -> SafeS
     if first is None:  # an article with an empty body
         return SafeString("")
     text, spans = json.loads(first)
-    wanted = frozenset(words)
     if following is None or len(text) >= SHORT_SENTENCE_CHARS:
         return SafeString(_marked(text, spans, wanted))
     next_text, next_spans = json.loads(following)
@@ -124,7 +125,7 @@ def snippet(words: list[str], first: str | None, following: str | None) -> SafeS
     )
 
 
-def _marked(text: str, spans: list[list], wanted: frozenset[str]) -> str:
+def _marked(text: str, spans: list[list], wanted: Collection[str]) -> str:
     """Return the text escaped, with each word whose search word is wanted in <mark>."""
     parts = []
     done = 0
@@ -154,9 +155,10 @@ def page_of_results(query: str, first: int) -> tuple[list[Result], int]:
     with connection.cursor() as cursor:
         cursor.execute(PAGE_SQL, params)
         rows = cursor.fetchall()
+    wanted = frozenset(rows[0][4]) if rows else frozenset()  # the same words on every row
     results = [
-        Result(title, slug, summary, snippet(words, first_sentence, next_sentence))
-        for title, slug, summary, _, words, first_sentence, next_sentence in rows
+        Result(title, slug, summary, snippet(wanted, first_sentence, next_sentence))
+        for title, slug, summary, _, _, first_sentence, next_sentence in rows
     ]
     return results, (rows[0][3] if rows else 0)
 
