@@ -19,7 +19,7 @@ run: install  ## Run the site at http://127.0.0.1:8000 on a local PostgreSQL
 
 test: install  ## Run linting, the migrations check and the whole test suite
 	@scripts/system_packages.sh
-	@scripts/with_postgres.sh scripts/test.sh $(ARGS)
+	@scripts/with_postgres.sh scripts/with_redis.sh scripts/test.sh $(ARGS)
 
 lint: install  ## Lint and format-check the code
 	.venv/bin/ruff check .

@@ -84,30 +84,54 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.redirects",
     "django.contrib.sites",
+    "axes",
     "csp",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
     "pages",
     "bookings",
+    "staff",
 ]
 
 MIDDLEWARE = [
+    # First, so that its one line per request (clinic_site.request) sees every response.
+    "clinic_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A browser checking back on a page it has gets a 304 when nothing changed.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # The page cache (see "Page cache" below): stores pages on the way out. It must come before
+    # anything that adds a Vary header (sessions), and FetchFromCacheMiddleware last.
+    "django.middleware.cache.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After AuthenticationMiddleware: marks request.user verified once a second factor matched.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "clinic_site.middleware.CSPMiddleware",  # django-csp's, with the policy built once
-    "clinic_site.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "clinic_site.middleware.PermissionsPolicyMiddleware",
+    "staff.middleware.StaffPagesArePrivateMiddleware",
+    "staff.middleware.IdleSessionTimeoutMiddleware",
+    "staff.middleware.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Refuses methods the site never uses, with a page (405) instead of a CSRF failure.
+    "clinic_site.middleware.MethodNotAllowedPageMiddleware",
+    # Turns a locked-out sign-in into the lockout page; axes asks to be after the rest.
+    "axes.middleware.AxesMiddleware",
+    # Answers from the page cache. Last, as Django's documentation asks: a kept page still
+    # passes every middleware above on its way out (headers, the request log).
+    "django.middleware.cache.FetchFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "clinic_site.urls"
@@ -132,8 +156,8 @@ TEMPLATES = [
 
 # Database
 # One URL, e.g. postgres://user:password@host:5432/dbname. Connections are kept open between
-# requests (CONN_MAX_AGE): opening one per request costs about 5x in throughput, and health
-# checks replace a connection the server dropped (a restart, a failover) instead of erroring.
+# requests (CONN_MAX_AGE), and Django's health checks (CONN_HEALTH_CHECKS) replace a
+# connection the server dropped (a restart, a failover) instead of failing the request.
 if DEBUG:
     _database_url = env("DATABASE_URL")
     if _database_url is None:
@@ -152,39 +176,48 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
-# Django's backend with a health check that needs no round trip (see the module).
-DATABASES["default"]["ENGINE"] = "clinic_site.postgres"
 DATABASES["default"].setdefault("OPTIONS", {})
 # A request that cannot reach the database fails fast with a clear page instead of hanging.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # Cache
-# CACHE_URL picks where the cache lives. Several app servers must share one (redis://...) so
-# that rate limits and page invalidation hold across them; the default keeps it in PostgreSQL
-# (table created by `manage.py createcachetable`), which every app server already shares.
-_cache_url = env("CACHE_URL", "db://django_cache")
-if _cache_url.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _cache_url,
-        }
-    }
-elif _cache_url.startswith("db://"):
-    CACHES = {
-        "default": {
-            "BACKEND": "clinic_site.dbcache.DatabaseCache",  # set() in one statement
-            "LOCATION": _cache_url.removeprefix("db://") or "django_cache",
-            # Django's default of 300 rows would cull live rate-limit counts (one per visitor
-            # address) on a busy day; expired rows go first when it does cull.
+# Two caches, each named by a URL: redis://host:6379/0, db://<table> (PostgreSQL, table made by
+# `manage.py createcachetable`) or locmem:// (one process only: never with several workers).
+# "default" holds the rate-limit counters; "pages" holds whole public pages for anonymous
+# visitors and is emptied whenever staff change content, so it must not share a Redis database
+# with "default". Several app servers must share both (the database or one Redis).
+def cache_from_url(url: str) -> dict:
+    """Return one CACHES entry for a cache URL."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("db://"):
+        # Django's default of 300 rows would cull live rate-limit counts on a busy day.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url.removeprefix("db://"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
-    }
-elif _cache_url.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss://, db:// or locmem://.")
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.removeprefix("locmem://"),
+        }
+    raise ImproperlyConfigured(
+        f"A cache URL starts with redis://, db:// or locmem://, not {url!r}."
+    )
+
+
+CACHES = {
+    "default": cache_from_url(env("CACHE_URL", "db://django_cache")),
+    "pages": cache_from_url(env("PAGE_CACHE_URL", "db://django_page_cache")),
+}
+if CACHES["pages"] == CACHES["default"]:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_URL must differ from CACHE_URL: the page cache is emptied on every content "
+        "change (use another Redis database number, e.g. redis://host:6379/1)."
+    )
 
 # Background tasks
 # Notifications are queued in PostgreSQL in the same transaction as the request they belong to,
@@ -291,7 +324,6 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 # A bad or missing CSRF token (an expired form, cookies off) gets a page for patients.
 CSRF_FAILURE_VIEW = "clinic_site.views.csrf_failure"
-MIDDLEWARE += ["clinic_site.middleware.MethodNotAllowedPageMiddleware"]  # 405 with a page
 # CSP violation reports: bigger bodies are refused, and one client may send this many a minute.
 CSP_REPORT_MAX_BYTES = 8 * 1024
 CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 20)
@@ -299,21 +331,6 @@ CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 20)
 # Staff sign-in
 # Admin logins are throttled (django-axes), staff who can read consultation requests must use a
 # second factor (django-otp), and idle staff sessions end. See "Security checklist" in the README.
-INSTALLED_APPS += [  # listed here so that this section reads on its own
-    "axes",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "staff",
-]
-MIDDLEWARE += [
-    # After AuthenticationMiddleware: marks request.user verified once a second factor matched.
-    "django_otp.middleware.OTPMiddleware",
-    "staff.middleware.IdleSessionTimeoutMiddleware",
-    "staff.middleware.RequireTwoFactorMiddleware",
-    # Last, as axes asks: turns a locked-out login into the lockout page.
-    "axes.middleware.AxesMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or client
     "django.contrib.auth.backends.ModelBackend",
@@ -342,14 +359,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # Clinic
-# Crisis numbers shown on every page. Staff can reword the line in the admin (Clinic profile);
-# these are its starting values and the fallback if the profile cannot be read.
-CRISIS_LINE = {
-    "crisis_number": "988",
-    "crisis_name": "988 Suicide & Crisis Lifeline",
-    "crisis_chat_url": "https://988lifeline.org",
-    "emergency_number": "911",
-}
+# The clinic's name, phone, hours and crisis lines are one row edited in the admin (Clinic
+# profile, pages.models.ClinicProfile), shown on every page.
 # Bump when the privacy notice text changes; each consent records the version it agreed to.
 PRIVACY_NOTICE_VERSION = "2026-11-21"
 
@@ -377,31 +388,33 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        # Rejected requests (bad Host, oversized body, broken upload: a 4xx) are expected
+        # traffic: one line each, without a traceback. A 500 keeps its traceback.
+        "client_errors_one_line": {"()": "clinic_site.log_filters.DropTraceback"},
+        "no_debug": {"()": "clinic_site.log_filters.DropDebug"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Even at LOG_LEVEL=DEBUG: the template engine's debug lines quote the whole page
+        # context (the request with its query string, form values), so they are dropped.
+        "django.template": {"filters": ["no_debug"]},
     },
 }
-# Rejected requests (bad Host, oversized body, broken upload: a 4xx) are expected traffic: log
-# them as one line each, without a traceback. A 500 keeps its traceback.
-LOGGING["filters"] = {
-    "client_errors_one_line": {"()": "clinic_site.log_filters.DropTraceback"},
-    "no_debug": {"()": "clinic_site.log_filters.DropDebug"},
-}
-LOGGING["handlers"]["console"]["filters"] = ["client_errors_one_line"]
-# Even at LOG_LEVEL=DEBUG: the template engine's debug lines quote the whole page context
-# (the request with its query string, form values), so they are dropped at the source.
-LOGGING["loggers"]["django.template"] = {"filters": ["no_debug"]}
-# First, so that its one line per request (clinic_site.request) times and sees every response.
-MIDDLEWARE.insert(0, "clinic_site.middleware.RequestLogMiddleware")
 
 # Page cache
-# Anonymous visitors get public pages from the cache (clinic_site/cache.py); staff edits retire
-# them at once, so this only bounds how long an unchanged page is kept. 0 turns the cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
-# Cached pages are answered right after static files, before sessions, CSRF and auth run.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "clinic_site.cache.PageCacheMiddleware",
-)
+# Public pages are kept whole for anonymous visitors by Django's cache middleware, in the
+# "pages" cache (PAGE_CACHE_URL), and the cache is emptied as soon as staff change any content
+# (clinic_site/page_cache.py). Browsers may reuse a page for as long too: a visitor who has a
+# page open sees an edit within this many seconds. 0 turns the page cache off.
+CACHE_MIDDLEWARE_ALIAS = "pages"
+CACHE_MIDDLEWARE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+CACHE_MIDDLEWARE_KEY_PREFIX = ""

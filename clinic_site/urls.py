@@ -5,17 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clinic_site import views as site_views
-from pages import views as pages_views
 
 admin.site.site_header = "Clinic staff"
 admin.site.site_title = "Clinic staff"
 admin.site.index_title = "Front desk and articles"
 
 urlpatterns = [
-    path("healthz", pages_views.healthz, name="healthz"),
-    path("readyz", pages_views.readyz, name="readyz"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("readyz", site_views.readyz, name="readyz"),
     path("csp-report/", site_views.csp_report, name="csp_report"),
-    path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     # Before the admin's own URLs, which would otherwise claim this prefix.
     path(f"{settings.ADMIN_PATH}two-factor/", include("staff.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
@@ -25,7 +23,7 @@ urlpatterns = [
 
 handler400 = "clinic_site.views.bad_request"
 handler403 = "clinic_site.views.permission_denied"
-handler404 = "pages.views.page_not_found"
+handler404 = "clinic_site.views.page_not_found"
 handler500 = "clinic_site.views.server_error"  # 503 when the database is unreachable
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Site-wide error pages for patients and the CSP violation report endpoint."""
+"""Site-wide views: the error pages, the health checks and the CSP violation report endpoint."""
 
 import json
 import logging
@@ -7,29 +7,28 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.core.cache import cache, caches
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
-from django.template import loader
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings.ratelimit import client_ip
-from pages import views as pages_views
-from pages.models import ClinicProfile
 
 csp_logger = logging.getLogger("clinic_site.csp")
 
 
 def render_error_page(request, template_name: str, status: int) -> HttpResponse:
-    """Render an error page even when the database (the clinic profile) cannot be read."""
-    try:
-        clinic = ClinicProfile.objects.load()
-    except DatabaseError:
-        clinic = ClinicProfile()  # unsaved: the default name, phone and crisis numbers
-    html = loader.get_template(template_name).render({"clinic": clinic, "request": request})
-    return HttpResponse(html, status=status)
+    """Render an error page; it works with the database down (see the `clinic` context)."""
+    return render(request, template_name, status=status)
+
+
+def page_not_found(request, exception):
+    return render_error_page(request, "404.html", 404)
 
 
 def server_error(request):
@@ -42,7 +41,7 @@ def server_error(request):
         response = render_error_page(request, "503.html", 503)
         response.headers["Retry-After"] = "30"
         return response
-    return pages_views.server_error(request)
+    return render_error_page(request, "500.html", 500)
 
 
 def bad_request(request, exception):
@@ -56,6 +55,47 @@ def permission_denied(request, exception):
 def csrf_failure(request, reason=""):
     """Explain a stale or blocked form in words a patient can act on (Django logs the reason)."""
     return render_error_page(request, "403_csrf.html", 403)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Answer 200 only when the database answers: a load balancer's signal to send traffic."""
+    if not _database_answers():
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """Answer 200 only when the database and both caches answer: ready for traffic."""
+    problems = [] if _database_answers() else ["database unavailable"]
+    problems += [
+        f"cache {alias} unavailable" for alias in settings.CACHES if not _cache_answers(alias)
+    ]
+    if problems:
+        return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _database_answers() -> bool:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _cache_answers(alias: str) -> bool:
+    cache = caches[alias]
+    try:
+        cache.set("readyz", "ok", timeout=10)
+        return cache.get("readyz") == "ok"
+    except (DatabaseError, redis.RedisError):  # the database cache's errors, and Redis's
+        return False
 
 
 @csrf_exempt  # browsers send reports without a token

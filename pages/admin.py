@@ -28,7 +28,15 @@ class ClinicProfileAdmin(admin.ModelAdmin):
         ("Opening hours", {"fields": ("open_days", "opens_at", "closes_at", "time_zone")}),
         (
             "Crisis line (shown on every page)",
-            {"fields": ("crisis_message", "crisis_number", "emergency_number")},
+            {
+                "fields": (
+                    "crisis_message",
+                    "crisis_number",
+                    "crisis_name",
+                    "crisis_chat_url",
+                    "emergency_number",
+                )
+            },
         ),
     )
 

@@ -7,13 +7,10 @@ class PagesConfig(AppConfig):
     verbose_name = "Website content"
 
     def ready(self):
-        from clinic_site.cache import content_changed, on_scheduled_change
+        from clinic_site.page_cache import clear_on_commit
 
-        from .articles import next_scheduled_publish
-
-        # Any change to the site's content (articles, the clinic profile) retires cached pages.
+        # Every public page shows this app's models (articles, the clinic profile and its
+        # crisis lines): any change empties the page cache once it commits.
         for model in self.get_models(include_auto_created=True):
             for signal in (post_save, post_delete, m2m_changed):
-                signal.connect(content_changed, sender=model, dispatch_uid=model._meta.label)
-        # An article published ahead of time retires them when it goes live.
-        on_scheduled_change(next_scheduled_publish)
+                signal.connect(clear_on_commit, sender=model, dispatch_uid=model._meta.label)

@@ -1,4 +1,4 @@
-from clinic_site.cache import kept
+from django.db import DatabaseError
 
 from .models import ClinicProfile
 
@@ -6,7 +6,10 @@ from .models import ClinicProfile
 def clinic(request):
     """Make the clinic's profile available to every template as `clinic`.
 
-    It is kept in the worker for the current content version (saving the profile starts a new
-    one), so a page costs one small read of the shared cache instead of the profile's.
+    When the database cannot be read (the error pages of an outage), the profile as this
+    process last read it: the page still gives the clinic's phone and the crisis lines.
     """
-    return {"clinic": kept(request, "clinic-profile", ClinicProfile.objects.load)}
+    try:
+        return {"clinic": ClinicProfile.objects.load()}
+    except DatabaseError:
+        return {"clinic": ClinicProfile.objects.last_loaded()}

@@ -1,18 +1,15 @@
 """Content models: the clinic's identity (one row), and the articles."""
 
 import datetime
-import functools
 import warnings
 import zoneinfo
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.cache import cache
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.dispatch import receiver
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -48,35 +45,47 @@ OPEN_WEEKDAYS = {
 }
 
 
-def default_crisis_number() -> str:
-    return settings.CRISIS_LINE["crisis_number"]
+# The national crisis lines, the starting values of the clinic profile's crisis fields.
+CRISIS_NUMBER = "988"
+CRISIS_NAME = "988 Suicide & Crisis Lifeline"
+CRISIS_CHAT_URL = "https://988lifeline.org/chat/"
+EMERGENCY_NUMBER = "911"
 
-
-def default_emergency_number() -> str:
-    return settings.CRISIS_LINE["emergency_number"]
-
-
-def default_crisis_message() -> str:
-    line = settings.CRISIS_LINE
-    return f"In crisis? Call or text {line['crisis_number']}, or call {line['emergency_number']}."
+# The profile the last successful `load()` in this process returned: the error pages show it
+# when the database cannot be read, rather than a profile with no phone number at all.
+_last_loaded: "ClinicProfile | None" = None
 
 
 class ClinicProfileManager(models.Manager):
-    CACHE_KEY = "clinic-profile:v1"
-
     def load(self) -> "ClinicProfile":
-        """Return the clinic's profile, from the cache when possible, creating it if missing."""
-        profile = cache.get(self.CACHE_KEY)
-        if profile is None:
-            profile, _ = self.get_or_create(pk=1)
-            cache.set(self.CACHE_KEY, profile, timeout=None)
+        """Return the clinic's profile, creating an empty one if staff have not saved it yet."""
+        global _last_loaded
+        profile, _ = self.get_or_create(pk=1)
+        _last_loaded = profile
         return profile
+
+    def last_loaded(self) -> "ClinicProfile":
+        """Return the profile as this process last read it (for pages shown in an outage).
+
+        A process that has never read it gets an unsaved profile: the crisis lines, and no
+        clinic phone number rather than a made-up one.
+        """
+        return _last_loaded if _last_loaded is not None else self.model()
 
 
 class ClinicProfile(models.Model):
-    """The clinic's name, contact details, hours and crisis wording: one row, edited by staff."""
+    """The clinic's name, contact details, hours and crisis lines: one row, edited by staff.
 
-    name = models.CharField(max_length=120, default="Harbor Light Ketamine Clinic")
+    A new install starts with the crisis lines filled in and the clinic's own details empty;
+    the admin home asks staff to fill them in. `load_starter_content --demo` (run by
+    `make run`) fills in a fictional demo clinic instead.
+    """
+
+    name = models.CharField(
+        max_length=120,
+        default="Ketamine therapy clinic",
+        help_text="The clinic's name as patients know it.",
+    )
     tagline = models.CharField(
         max_length=200,
         default="Ketamine therapy with care, safety and time to talk it through.",
@@ -84,16 +93,16 @@ class ClinicProfile(models.Model):
     )
     phone = models.CharField(
         max_length=30,
-        default="(555) 010-0142",
+        blank=True,
         help_text="The number patients should call, written the way it should appear.",
     )
-    email = models.EmailField(default="hello@harborlight.example")
-    street_address = models.CharField(max_length=200, default="1200 Example Avenue, Suite 300")
-    city = models.CharField(max_length=100, default="Portland")
-    region = models.CharField("state", max_length=2, default="OR")
-    postal_code = models.CharField(max_length=10, default="97201")
+    email = models.EmailField(blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state", max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
     open_days = models.CharField(max_length=10, choices=OpenDays, default=OpenDays.MON_FRI)
-    opens_at = models.TimeField(default=datetime.time(8, 30))
+    opens_at = models.TimeField(default=datetime.time(9, 0))
     closes_at = models.TimeField(default=datetime.time(17, 0))
     time_zone = models.CharField(
         max_length=40,
@@ -103,14 +112,19 @@ class ClinicProfile(models.Model):
     )
     crisis_message = models.CharField(
         max_length=200,
-        default=default_crisis_message,
+        default="In crisis or thinking about suicide? Help is there day and night.",
         help_text=(
-            "Shown at the top of every page. Keep it short and keep both numbers in it: this "
-            "site is not for emergencies."
+            "Shown before the crisis numbers at the top of every page. The numbers and the chat "
+            "link below are added after it: do not type them here. This site is not for "
+            "emergencies."
         ),
     )
-    crisis_number = models.CharField(max_length=20, default=default_crisis_number)
-    emergency_number = models.CharField(max_length=20, default=default_emergency_number)
+    crisis_number = models.CharField(
+        max_length=20, default=CRISIS_NUMBER, help_text="Call or text, day and night."
+    )
+    crisis_name = models.CharField("crisis line name", max_length=100, default=CRISIS_NAME)
+    crisis_chat_url = models.URLField("crisis line chat address", default=CRISIS_CHAT_URL)
+    emergency_number = models.CharField(max_length=20, default=EMERGENCY_NUMBER)
     updated = models.DateTimeField(auto_now=True)
 
     objects = ClinicProfileManager()
@@ -128,12 +142,18 @@ class ClinicProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(ClinicProfile.objects.CACHE_KEY)
+
+    @property
+    def is_filled_in(self) -> bool:
+        """Return whether staff have entered the clinic's phone number and address."""
+        return all((self.phone, self.street_address, self.city, self.region, self.postal_code))
 
     @property
     def phone_href(self) -> str:
         """Return the phone number as a tel: URI (digits and a leading + only)."""
         digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if not digits:
+            return ""
         if len(digits) == 10:
             digits = "1" + digits
         return f"tel:+{digits}"
@@ -157,12 +177,12 @@ class ClinicProfile(models.Model):
         return "tel:" + "".join(ch for ch in self.crisis_number if ch.isdigit())
 
     @property
-    def emergency_number_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.emergency_number if ch.isdigit())
+    def crisis_text_href(self) -> str:
+        return "sms:" + "".join(ch for ch in self.crisis_number if ch.isdigit())
 
     @property
-    def crisis_chat_url(self) -> str:
-        return settings.CRISIS_LINE["crisis_chat_url"]
+    def emergency_number_href(self) -> str:
+        return "tel:" + "".join(ch for ch in self.emergency_number if ch.isdigit())
 
 
 def _time(value: datetime.time) -> str:
@@ -229,22 +249,6 @@ class ArticleQuerySet(models.QuerySet):
         if state == ReviewState.OVERDUE:
             return self.filter(reviewed & overdue)
         return self.filter(reviewed).exclude(overdue)
-
-
-_SLUG_PLACEHOLDER = "slug-placeholder"
-
-
-def article_url(slug: str) -> str:
-    """Return an article's address: `reverse` worked out once, not for every link.
-
-    A search page links ten articles; reversing each cost a tenth of the page's CPU time.
-    """
-    return _article_url_pattern(get_script_prefix()).replace(_SLUG_PLACEHOLDER, slug)
-
-
-@functools.lru_cache(maxsize=8)
-def _article_url_pattern(script_prefix: str) -> str:
-    return reverse("pages:article_detail", args=[_SLUG_PLACEHOLDER])
 
 
 class Article(models.Model):
@@ -365,7 +369,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return article_url(self.slug)
+        return reverse("pages:article_detail", args=[self.slug])
 
     @property
     def is_live(self) -> bool:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("conditions/", views.conditions, name="conditions"),
     path("what-to-expect/", views.what_to_expect, name="what_to_expect"),
     path("privacy/", views.privacy, name="privacy"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
 ]

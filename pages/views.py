@@ -1,24 +1,23 @@
-"""Public views: home, articles, search, privacy notice, health check, robots.txt, errors."""
+"""Public views: home, articles, topic pages, search, privacy notice, robots.txt."""
+
+import functools
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
-
-from clinic_site.cache import cache_public_page, render_with_fills
 
 from .articles import (
     article_for_page,
     articles_by_topic,
     featured_articles,
+    next_scheduled_publish,
     redirect_target,
     related_articles,
 )
@@ -27,8 +26,34 @@ from .search import MAX_QUERY_LENGTH, clean_query, has_words, page_number, searc
 from .structured_data import absolute, breadcrumbs, json_ld, medical_clinic, medical_web_page
 
 
-@require_safe
-@cache_public_page
+def public_page(view):
+    """Mark a page that is the same for every visitor, so the page cache may keep it.
+
+    The page cache (settings.MIDDLEWARE) keeps it, and browsers may reuse it, for
+    CACHE_MIDDLEWARE_SECONDS, and no longer than until the next scheduled article goes live, so
+    that article appears on time without anyone saving anything. A staff edit empties the page
+    cache at once (clinic_site/page_cache.py).
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, max_age=_seconds_until_content_changes())
+        return response
+
+    return require_safe(wrapper)
+
+
+def _seconds_until_content_changes() -> int:
+    """Return how long a page may be kept: the cache's limit, or less if an article is due."""
+    seconds = settings.CACHE_MIDDLEWARE_SECONDS
+    due = next_scheduled_publish()
+    if due is not None:
+        seconds = min(seconds, int((due - timezone.now()).total_seconds()))
+    return max(seconds, 0)
+
+
+@public_page
 def home(request):
     """Show the clinic's front page with an article or two from each topic."""
     clinic = ClinicProfile.objects.load()
@@ -43,45 +68,11 @@ def home(request):
     )
 
 
-@require_safe
-@cache_public_page
+@public_page
 def privacy(request):
     return render(
         request, "pages/privacy.html", {"privacy_version": settings.PRIVACY_NOTICE_VERSION}
     )
-
-
-@never_cache
-@require_safe
-def healthz(request):
-    """Answer 200 only when the database answers: a load balancer's signal to send traffic."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-@never_cache
-@require_safe
-def readyz(request):
-    """Answer 200 only when both the database and the cache answer: ready for traffic."""
-    problems = []
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        problems.append("database unavailable")
-    try:
-        cache.set("readyz", "ok", timeout=10)
-        if cache.get("readyz") != "ok":
-            problems.append("cache unavailable")
-    except Exception:  # each cache backend raises its own errors (redis, database)
-        problems.append("cache unavailable")
-    if problems:
-        return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @require_safe
@@ -96,29 +87,13 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    """Render the 500 page without context processors: the database may be what failed."""
-    try:
-        clinic = ClinicProfile.objects.load()
-    except Exception:
-        clinic = ClinicProfile()  # unsaved: the default name, phone and crisis numbers
-    html = loader.get_template("500.html").render({"clinic": clinic, "request": request})
-    return HttpResponse(html, status=500)
-
-
-@require_safe
-@cache_public_page
+@public_page
 def learn(request):
     """List every published article, grouped by topic."""
     return render(request, "pages/learn.html", {"groups": articles_by_topic()})
 
 
-@require_safe
-@cache_public_page
+@public_page
 def conditions(request):
     """List the conditions the clinic treats, each linking to its article."""
     groups = articles_by_topic(Topic.CONDITIONS)
@@ -126,8 +101,7 @@ def conditions(request):
     return render(request, "pages/conditions.html", {"articles": articles})
 
 
-@require_safe
-@cache_public_page
+@public_page
 def what_to_expect(request):
     """List the articles about a visit, in the order a patient meets them."""
     groups = articles_by_topic(Topic.WHAT_TO_EXPECT)
@@ -135,8 +109,7 @@ def what_to_expect(request):
     return render(request, "pages/what_to_expect.html", {"articles": articles})
 
 
-@require_safe
-@cache_public_page
+@public_page
 def article_detail(request, slug):
     """Show a published article; staff may also preview drafts; old addresses redirect."""
     article = article_for_page(Article.objects.published(), slug)
@@ -178,20 +151,10 @@ def _render_article(request, article, preview=False):
     return render(request, "pages/article_detail.html", context)
 
 
-# Placeholders in the kept frame of the search page (see render_with_fills).
-SEARCH_TITLE = "search-title-placeholder-5e0a"
-SEARCH_WORDS = "search-words-placeholder-5e0a"
-SEARCH_RESULTS = "search-results-placeholder-5e0a"
-
-
 @require_safe
-@cache_public_page(query_params=("q", "page"))
+@never_cache  # what a patient searches for is kept in no cache, on the server or in the browser
 def search(request):
-    """Search the published articles, ten results a page; any input gives a helpful page.
-
-    Each new search renders only its results: the rest of the page (header, form, footer) is
-    the same for every search and is kept, with the title and words filled in.
-    """
+    """Search the published articles, ten results a page; any input gives a helpful page."""
     query = clean_query(request.GET.get("q"))
     found = search_articles(query, page_number(request.GET.get("page"))) if query else None
     results = render_to_string(
@@ -204,11 +167,9 @@ def search(request):
             "too_long": len(request.GET.get("q", "")) > MAX_QUERY_LENGTH,
         },
     )
-    title = f"Search results for “{query}”" if query else "Search the articles"
-    return render_with_fills(
+    title = "Search results" if query else "Search the articles"
+    return render(
         request,
         "pages/search.html",
-        lambda: {"page_title": SEARCH_TITLE, "query": SEARCH_WORDS, "results": SEARCH_RESULTS},
-        fills={SEARCH_TITLE: escape(title), SEARCH_WORDS: escape(query), SEARCH_RESULTS: results},
-        shared_key="search",
+        {"page_title": title, "query": query, "results": mark_safe(results)},
     )

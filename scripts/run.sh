@@ -21,7 +21,7 @@ pg_use_local_cluster
 py=.venv/bin/python
 $py manage.py migrate --noinput
 $py manage.py createcachetable
-$py manage.py load_starter_content
+$py manage.py load_starter_content --demo  # a fictional clinic: local use only
 
 cat <<MSG
 

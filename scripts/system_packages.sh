@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure the system programs the test suite needs are present: PostgreSQL server programs
-# and Chromium. As root (CI, fresh servers) it installs what is missing with apt-get; otherwise
+# Make sure the system programs the test suite needs are present: PostgreSQL server programs,
+# Chromium and Redis (the cache tests also run against a throwaway redis-server). As root (CI,
+# fresh servers) it installs what is missing with apt-get; otherwise
 # it says which command to run.
 #
 # Usage: scripts/system_packages.sh
@@ -14,6 +15,7 @@ for dir in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin
 done
 [ "$have_pg" = yes ] || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -32,6 +34,6 @@ if printf '%s\n' "${need[@]}" | grep -qx postgresql && [ -z "${DATABASE_URL:-}" 
   exit 1
 fi
 if [ -n "${CI:-}" ]; then
-  exit 1  # in CI a missing browser is a failure, never a skip
+  exit 1  # in CI a missing browser or Redis is a failure, never a skip
 fi
-echo "  Browser tests will be skipped until Chromium is installed." >&2
+echo "  Browser and Redis tests will be skipped until these are installed." >&2

@@ -7,8 +7,22 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django_otp import user_has_device
+
+
+class StaffPagesArePrivateMiddleware:
+    """Mark every page shown to a signed-in person private: the page cache never keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
 
 
 class IdleSessionTimeoutMiddleware:

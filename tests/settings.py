@@ -8,7 +8,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("CACHE_URL", "locmem://")
+# The production caches: PostgreSQL's database cache (tables made when the test database is).
+os.environ.setdefault("CACHE_URL", "db://django_cache")
+os.environ.setdefault("PAGE_CACHE_URL", "db://django_page_cache")
 
 from clinic_site.settings import *  # noqa: F403
 

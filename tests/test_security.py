@@ -5,13 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from csp.exceptions import CSPNonceError
-from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpResponse
-from django.test import RequestFactory
 
-from clinic_site.middleware import CSPMiddleware
 from tests.factories import consultation_post
 
 pytestmark = pytest.mark.django_db
@@ -146,49 +141,3 @@ def test_production_refuses_to_start_without_required_setting(missing):
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert f"{missing} is not set" in result.stderr
-
-
-def _csp_response(path="/", **attributes):
-    response = HttpResponse("ok")
-    for name, value in attributes.items():
-        setattr(response, name, value)
-    request = RequestFactory().get(path)
-    middleware = CSPMiddleware(lambda request: response)
-    middleware.process_request(request)
-    return request, middleware.process_response(request, response)
-
-
-def _directives(header: str) -> set[str]:
-    return {part.strip() for part in header.split(";")}
-
-
-def test_the_kept_csp_is_the_one_django_csp_builds():
-    _, first = _csp_response()
-    _, second = _csp_response("/learn/")
-    assert _directives(first["Content-Security-Policy"]) == _directives(build_policy())
-    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
-
-
-def test_a_view_that_changes_the_csp_still_gets_its_own_policy():
-    _, response = _csp_response(_csp_update={"img-src": ["https://images.example.org"]})
-    assert "img-src 'self' https://images.example.org" in response["Content-Security-Policy"]
-    _, exempt = _csp_response(_csp_exempt=True)
-    assert "Content-Security-Policy" not in exempt
-
-
-def test_a_changed_setting_changes_the_kept_csp(settings):
-    _csp_response()  # the policy is built and kept
-    settings.CONTENT_SECURITY_POLICY = {
-        "EXCLUDE_URL_PREFIXES": ["/excluded/"],
-        "DIRECTIVES": {"default-src": ["'none'"]},
-    }
-    _, response = _csp_response()
-    assert response["Content-Security-Policy"] == "default-src 'none'"
-    _, excluded = _csp_response("/excluded/page/")
-    assert "Content-Security-Policy" not in excluded
-
-
-def test_a_nonce_read_after_the_header_is_written_is_an_error():
-    request, _ = _csp_response()
-    with pytest.raises(CSPNonceError):
-        str(request.csp_nonce)

@@ -4,7 +4,18 @@ import datetime
 
 from django.db import migrations, models
 
-import pages.models
+
+# The defaults this migration created the profile with, frozen here: the live model changed them.
+def default_crisis_message():
+    return "In crisis? Call or text 988, or call 911."
+
+
+def default_crisis_number():
+    return "988"
+
+
+def default_emergency_number():
+    return "911"
 
 
 class Migration(migrations.Migration):
@@ -81,18 +92,18 @@ class Migration(migrations.Migration):
                 (
                     "crisis_message",
                     models.CharField(
-                        default=pages.models.default_crisis_message,
+                        default=default_crisis_message,
                         help_text="Shown at the top of every page. Keep it short and keep both numbers in it: this site is not for emergencies.",
                         max_length=200,
                     ),
                 ),
                 (
                     "crisis_number",
-                    models.CharField(default=pages.models.default_crisis_number, max_length=20),
+                    models.CharField(default=default_crisis_number, max_length=20),
                 ),
                 (
                     "emergency_number",
-                    models.CharField(default=pages.models.default_emergency_number, max_length=20),
+                    models.CharField(default=default_emergency_number, max_length=20),
                 ),
                 ("updated", models.DateTimeField(auto_now=True)),
             ],

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.urls import reverse, set_script_prefix
+from django.urls import reverse
 from django.utils import timezone
 
-from pages.models import Article, ClinicProfile, ReviewState, Status, article_url
+from pages.models import Article, ClinicProfile, ReviewState, Status
 from pages.rendering import render_markdown
 from tests.factories import make_article, make_clinician, make_user, sign_in_verified
 
@@ -335,18 +335,3 @@ def test_admin_view_on_site_opens_the_article_on_this_site(client):
     sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:pages_article_change", args=[article.pk])).content.decode()
     assert 'href="/learn/test-article/" class="viewsitelink"' in html
-
-
-@pytest.mark.parametrize("slug", ["a", "what-is-ketamine-therapy", "x-2"])
-def test_article_addresses_match_the_url_configuration(slug):
-    assert article_url(slug) == reverse("pages:article_detail", args=[slug])
-
-
-def test_article_addresses_follow_the_script_prefix():
-    """A site served under a path prefix (SCRIPT_NAME) links its articles under it."""
-    try:
-        set_script_prefix("/clinic/")
-        assert article_url("side-effects") == "/clinic/learn/side-effects/"
-    finally:
-        set_script_prefix("/")
-    assert article_url("side-effects") == "/learn/side-effects/"

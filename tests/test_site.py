@@ -1,0 +1,111 @@
+"""Site-wide behaviour: the clinic profile and crisis lines, errors, robots.txt, health checks."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from pages.models import ClinicProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_clinic_identity_from_profile(client):
+    profile = ClinicProfile.objects.load()
+    profile.name = "Quiet Harbor Clinic"
+    profile.phone = "(555) 010-9999"
+    profile.save()
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Quiet Harbor Clinic" in html
+    assert 'href="tel:+15550109999"' in html
+
+
+def test_crisis_line_wording_comes_from_the_profile(client):
+    profile = ClinicProfile.objects.load()
+    profile.crisis_message = "Need urgent help? Call or text 988 now."
+    profile.save()
+    assert "Need urgent help? Call or text 988 now." in client.get("/privacy/").content.decode()
+
+
+def test_every_crisis_number_name_and_link_comes_from_the_profile(client):
+    profile = ClinicProfile.objects.load()
+    profile.crisis_number = "777"
+    profile.crisis_name = "Harbor Crisis Line"
+    profile.crisis_chat_url = "https://chat.crisis.example/"
+    profile.emergency_number = "112"
+    profile.save()
+    for path in ("/", "/privacy/", "/consultation/", "/no-such-page/"):
+        html = client.get(path).content.decode()
+        assert 'href="tel:777"' in html and 'href="sms:777"' in html, path
+        assert "Harbor Crisis Line" in html and 'href="https://chat.crisis.example/"' in html, path
+        assert 'href="tel:112"' in html, path
+        assert "988" not in html and "911" not in html, path
+
+
+def test_a_new_install_shows_no_made_up_phone_number(client):
+    html = client.get("/").content.decode()
+    assert "(555) 010-0142" not in html and "tel:+" not in html
+    assert "call the clinic" in client.get("/privacy/").content.decode()
+    assert 'href="tel:988"' in html  # the crisis lines are there from the start
+
+
+def test_the_admin_home_asks_staff_to_fill_in_the_clinic_profile(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Fill in the clinic's details before the site goes live" in html
+    profile = ClinicProfile.objects.load()
+    profile.phone, profile.street_address = "(503) 555-0100", "1 Main Street"
+    profile.city, profile.region, profile.postal_code = "Salem", "OR", "97301"
+    profile.save()
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Fill in the clinic's details" not in html
+
+
+def test_profile_is_a_single_row():
+    ClinicProfile.objects.load()
+    other = ClinicProfile(name="Second clinic")
+    other.save()  # save() pins the row to id 1: it updates rather than adds
+    assert ClinicProfile.objects.count() == 1
+    assert ClinicProfile.objects.get().name == "Second clinic"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_healthz_is_ok_when_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_when_database_fails(database_down):
+    assert Client(raise_request_exception=False).get("/healthz").status_code == 503
+
+
+def test_robots_txt_hides_admin_and_points_to_sitemap(client, settings):
+    body = client.get("/robots.txt").content.decode()
+    assert f"Disallow: /{settings.ADMIN_PATH}" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_admin_lives_at_configured_path(client, settings):
+    assert client.get("/" + settings.ADMIN_PATH).status_code == 302
+    assert reverse("admin:index") == "/" + settings.ADMIN_PATH
+
+
+def test_clinic_profile_admin_goes_straight_to_the_one_profile(admin_client):
+    response = admin_client.get(reverse("admin:pages_clinicprofile_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:pages_clinicprofile_change", args=[1])
+    assert admin_client.get(response["Location"]).status_code == 200
+
+
+def test_hours_read_naturally():
+    profile = ClinicProfile(opens_at=datetime.time(8, 30), closes_at=datetime.time(17, 0))
+    assert profile.hours_display == "Monday to Friday, 8:30 am to 5 pm"
