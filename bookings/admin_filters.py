@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .choices import OPEN_STATUSES, Condition, Status
+from .choices import Condition, Status
 
 OPEN = "open"
 ALL = "all"
@@ -20,7 +20,7 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value() or OPEN
         if value == OPEN:
-            return queryset.filter(status__in=OPEN_STATUSES)
+            return queryset.open()
         if value == ALL:
             return queryset
         return queryset.filter(status=value)

@@ -25,10 +25,6 @@ class ConsultationRequestQuerySet(models.QuerySet):
         """Return the requests someone still has to act on."""
         return self.filter(status__in=OPEN_STATUSES)
 
-    def inbox_order(self):
-        """Return urgent requests first, then the oldest first."""
-        return self.order_by("-urgent", "created")
-
 
 class ConsultationRequest(models.Model):
     """A patient's request for a free consultation, as they typed it, plus staff's handling."""

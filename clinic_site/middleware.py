@@ -39,7 +39,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.monotonic()
-        request.id = request_id(request.META.get("HTTP_X_REQUEST_ID", ""))
+        request.id = request_id(request.headers.get("x-request-id", ""))
         response = self.get_response(request)
         duration_ms = (time.monotonic() - started) * 1000
         response.headers["X-Request-ID"] = request.id

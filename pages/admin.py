@@ -48,6 +48,8 @@ class ClinicProfileAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """Go straight to the one profile: there is never a list to choose from."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         profile = ClinicProfile.objects.load()
         return redirect("admin:pages_clinicprofile_change", profile.pk)
 

@@ -13,7 +13,7 @@ DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python manage.py makemigrations 
 
 echo "== pytest"
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --cov --cov-report=term "$@"
 status=$?
 set -e
 if [ $status -eq 5 ]; then

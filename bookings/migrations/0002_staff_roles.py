@@ -1,16 +1,50 @@
-"""Create the "Front desk" and "Editor" staff groups (see bookings/roles.py)."""
+"""Create the "Front desk" and "Editor" staff groups, as they were when this migration was written.
+
+The live list is staff/roles.py, applied after every `migrate`; this migration keeps its own
+frozen copy so that it does the same thing on every install, whatever that list becomes.
+"""
 
 from django.db import migrations
 
-from bookings.roles import remove_roles, sync_roles
+ROLES = {
+    "Front desk": [
+        ("bookings", "view_consultationrequest"),
+        ("bookings", "change_consultationrequest"),
+        ("bookings", "add_note"),
+        ("bookings", "view_note"),
+        ("bookings", "view_statuschange"),
+    ],
+    "Editor": [
+        ("pages", "change_clinicprofile"),
+        ("pages", "view_clinicprofile"),
+    ],
+}
 
 
 def create_roles(apps, schema_editor):
-    sync_roles(apps, using=schema_editor.connection.alias)
+    using = schema_editor.connection.alias
+    Group = apps.get_model("auth", "Group")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    for name, permissions in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        for app_label, codename in permissions:
+            action, model_name = codename.split("_", 1)
+            model = apps.get_model(app_label, model_name)
+            content_type, _ = ContentType.objects.using(using).get_or_create(
+                app_label=app_label, model=model._meta.model_name
+            )
+            permission, _ = Permission.objects.using(using).get_or_create(
+                content_type=content_type,
+                codename=codename,
+                defaults={"name": f"Can {action} {model._meta.verbose_name}"},
+            )
+            group.permissions.add(permission)
 
 
 def delete_roles(apps, schema_editor):
-    remove_roles(apps, using=schema_editor.connection.alias)
+    Group = apps.get_model("auth", "Group")
+    Group.objects.using(schema_editor.connection.alias).filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):

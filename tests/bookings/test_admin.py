@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings.choices import Status
 from bookings.models import AccessLogEntry, ConsultationRequest, Note, StatusChange
-from bookings.roles import FRONT_DESK
+from staff.roles import FRONT_DESK
 from tests.factories import make_consultation_request, make_user, sign_in_verified
 
 pytestmark = pytest.mark.django_db

@@ -133,7 +133,7 @@ def test_new_recovery_codes_page_needs_a_verified_session(client):
 def test_front_desk_staff_must_set_up_two_factor_before_the_inbox(client):
     from django.contrib.auth.models import Group
 
-    from bookings.roles import FRONT_DESK
+    from staff.roles import FRONT_DESK
 
     user = make_user(is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
     assert user.has_perm(settings.TWO_FACTOR_PERMISSION)

@@ -1,11 +1,11 @@
 """The staff roles, as data: each group and the permissions it holds.
 
-`sync_roles()` makes the groups match this list. It runs in a data migration and again after
-every `migrate` (post_migrate), so a permission whose model arrives in a later migration (the
-articles) is added as soon as that model exists; permissions of models not installed yet are
-skipped, never invented. Permissions are only ever added, so a clinic's own extra grants
-survive; to take one of these away for good, remove it from ROLES (a grant removed only in the
-admin comes back at the next `migrate`).
+`sync_roles()` makes the groups match this list after every `migrate` (post_migrate, see
+staff/apps.py), so a permission whose model arrives in a later migration is added as soon as
+that model exists; permissions of models not installed yet are skipped, never invented.
+Permissions are only ever added, so a clinic's own extra grants survive; to take one of these
+away for good, remove it from ROLES (a grant removed only in the admin comes back at the next
+`migrate`).
 """
 
 from django.apps import apps as global_apps
@@ -46,11 +46,6 @@ def sync_roles(apps=global_apps, using="default") -> None:
         group, _ = Group.objects.using(using).get_or_create(name=name)
         found = [p for p in (_permission(apps, using, *pair) for pair in permissions) if p]
         group.permissions.add(*found)
-
-
-def remove_roles(apps=global_apps, using="default") -> None:
-    """Delete the groups this module creates (the reverse of the data migration)."""
-    apps.get_model("auth", "Group").objects.using(using).filter(name__in=ROLES).delete()
 
 
 def _permission(apps, using, app_label: str, codename: str):
