@@ -345,7 +345,7 @@ AXES_RESET_ON_SUCCESS = True  # a good sign-in forgives earlier typos
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 # The visitor's address as the consultation rate limit sees it: behind a proxy, set
 # CONSULTATION_TRUSTED_PROXY_COUNT, or one person's typos lock out everyone behind the proxy.
-AXES_CLIENT_IP_CALLABLE = "bookings.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "clinic_site.ratelimit.client_ip"
 # The permission that makes a second factor compulsory (checked by name: superusers have it).
 TWO_FACTOR_PERMISSION = "bookings.view_consultationrequest"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic staff")  # the name shown in the phone app

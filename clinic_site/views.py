@@ -4,12 +4,11 @@ import json
 import logging
 import re
 import sys
-import time
 from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -17,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from bookings.ratelimit import client_ip
+from . import ratelimit
 
 csp_logger = logging.getLogger("clinic_site.csp")
 
@@ -102,7 +101,9 @@ def _cache_answers(alias: str) -> bool:
 @require_POST
 def csp_report(request):
     """Log a one-line summary of a browser's CSP violation report; answer 204."""
-    if over_csp_report_limit(client_ip(request)):
+    if not ratelimit.allow(
+        request, scope="csp-report", rate=f"{settings.CSP_REPORTS_PER_MINUTE}/m"
+    ):
         return HttpResponse(status=429)
     body = request.read(settings.CSP_REPORT_MAX_BYTES + 1)
     if len(body) > settings.CSP_REPORT_MAX_BYTES:
@@ -112,22 +113,11 @@ def csp_report(request):
     return HttpResponse(status=204)
 
 
-def over_csp_report_limit(ip: str) -> bool:
-    """Count this report against the client's per-minute allowance (shared via the cache)."""
-    key = f"csp-report:{ip}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        return False
-    return count > settings.CSP_REPORTS_PER_MINUTE
-
-
 def summarise_csp_report(body: bytes) -> list[tuple[str, str]]:
     """Return (directive, blocked origin) pairs from a report-uri or Reporting API body."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return [("unparseable", "-")]
     reports = data if isinstance(data, list) else [data]
     pairs = []
@@ -146,7 +136,10 @@ def summarise_csp_report(body: bytes) -> list[tuple[str, str]]:
 
 def blocked_origin(value: str) -> str:
     """Return only the origin of a blocked URL (or a keyword like 'inline'): never a path."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unclosed IPv6 address, "https://[::1/"
+        return "unparseable"
     if parts.scheme and parts.hostname:
         try:
             port = f":{parts.port}" if parts.port else ""
