@@ -14,7 +14,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .rendering import render_markdown
-from .snippets import sentence_index
 
 with warnings.catch_warnings():
     # textstat 0.7.4 imports pkg_resources, which warns on import; setuptools is pinned below 81.
@@ -196,6 +195,8 @@ def _time(value: datetime.time) -> str:
 
 READING_WORDS_PER_MINUTE = 200
 TARGET_READING_GRADE = 8
+# PostgreSQL's text search configuration: the stored search vectors and the searches use it.
+SEARCH_CONFIG = "english"
 
 
 class Topic(models.TextChoices):
@@ -275,9 +276,6 @@ class Article(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(editable=False, default="")
-    # For search-result snippets, see pages/snippets.py.
-    search_sentences = models.JSONField(editable=False, default=list)
-    search_words = models.JSONField(editable=False, default=dict)
     toc = models.JSONField(editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_grade = models.FloatField(editable=False, default=0)
@@ -324,17 +322,15 @@ class Article(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body_text", weight="C", config="english"),
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_vector", "search_sentences", "search_words"]
-    )
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["topic", "order", "title"]
@@ -361,7 +357,6 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         rendered = render_markdown(self.body)
         self.body_html, self.toc, self.body_text = rendered.html, rendered.toc, rendered.text
-        self.search_sentences, self.search_words = sentence_index(rendered.text)
         self.word_count = len(rendered.text.split())
         self.reading_grade = reading_grade(rendered.sentences_text)
         if self.last_reviewed and not self.next_review_due:
@@ -399,10 +394,18 @@ class ArticleFAQ(models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField(help_text="Plain text. Leave a blank line between paragraphs.")
     order = models.PositiveSmallIntegerField(default=0)
+    # Searched with the articles (pages/search.py), below an article's own words.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("question", weight="C", config=SEARCH_CONFIG)
+        + SearchVector("answer", weight="D", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = "frequently asked question"
+        indexes = [GinIndex(fields=["search_vector"], name="article_faq_search_idx")]
 
     def __str__(self):
         return self.question

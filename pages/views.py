@@ -5,11 +5,9 @@ import functools
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -22,7 +20,7 @@ from .articles import (
     related_articles,
 )
 from .models import Article, ClinicProfile, Topic
-from .search import MAX_QUERY_LENGTH, clean_query, has_words, page_number, search_articles
+from .search import MAX_QUERY_LENGTH, clean_query, has_words, results_page
 from .structured_data import absolute, breadcrumbs, json_ld, medical_clinic, medical_web_page
 
 
@@ -155,21 +153,12 @@ def _render_article(request, article, preview=False):
 @never_cache  # what a patient searches for is kept in no cache, on the server or in the browser
 def search(request):
     """Search the published articles, ten results a page; any input gives a helpful page."""
-    query = clean_query(request.GET.get("q"))
-    found = search_articles(query, page_number(request.GET.get("page"))) if query else None
-    results = render_to_string(
-        "pages/includes/search_results.html",
-        {
-            "query": query,
-            "found": found,
-            "results": found.articles if found else [],
-            "symbols_only": bool(query) and not has_words(query),
-            "too_long": len(request.GET.get("q", "")) > MAX_QUERY_LENGTH,
-        },
-    )
-    title = "Search results" if query else "Search the articles"
-    return render(
-        request,
-        "pages/search.html",
-        {"page_title": title, "query": query, "results": mark_safe(results)},
-    )
+    raw = request.GET.get("q", "")
+    query = clean_query(raw)
+    context = {
+        "query": query,
+        "symbols_only": bool(query) and not has_words(query),
+        "too_long": len(raw) > MAX_QUERY_LENGTH,
+        "page": results_page(query, request.GET.get("page")) if has_words(query) else None,
+    }
+    return render(request, "pages/search.html", context)

@@ -1,14 +1,7 @@
 from django.db import migrations, models
 
-from pages.snippets import sentence_index
-
-
-def index_sentences(apps, schema_editor):
-    """Store every article's sentences and search words in the form pages/snippets.py gives."""
-    Article = apps.get_model("pages", "Article")
-    for article in Article.objects.only("body_text"):
-        sentences, words = sentence_index(article.body_text, schema_editor.connection)
-        Article.objects.filter(pk=article.pk).update(search_sentences=sentences, search_words=words)
+# This migration also filled the new column in with pages/snippets.py, which is gone: 0006
+# removes the column, so a database migrated from scratch has nothing to fill in.
 
 
 class Migration(migrations.Migration):
@@ -22,5 +15,4 @@ class Migration(migrations.Migration):
             name="search_words",
             field=models.JSONField(default=dict, editable=False),
         ),
-        migrations.RunPython(index_sentences, migrations.RunPython.noop),
     ]
