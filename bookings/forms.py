@@ -1,7 +1,5 @@
 """The consultation request form: what a worried patient fills in, checked kindly."""
 
-import copy
-import functools
 import re
 import time
 import uuid
@@ -19,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from .choices import BestTime, Condition, ContactMethod, HowHeard, USState
-from .models import MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH
+from .models import MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, ConsultationRequest
 
 TOKEN_SALT = "bookings.consultation-form"
 # Control characters (tabs and line breaks are allowed in the message only).
@@ -28,11 +26,22 @@ CONTROL_MESSAGE = (
     "This answer contains hidden characters we cannot store (sometimes pasted from another "
     "app). Please type it again."
 )
+NAME_TOO_LONG = f"Please shorten this to {NAME_MAX_LENGTH} characters or fewer"
+# Only a doctored or very old page sends an answer that is not on the list.
+PICK_FROM_LIST = "Choose from the answers listed"
+# The article a visitor followed the consultation link from: a /learn/<slug>/ path, no more.
+ARTICLE_PATH = re.compile(r"/learn/[a-z0-9]+(?:-[a-z0-9]+)*/")
 
 
 def new_form_token() -> str:
     """Return a signed one-time token holding a fresh id and the time the form was shown."""
     return signing.dumps({"id": uuid.uuid4().hex, "t": int(time.time())}, salt=TOKEN_SALT)
+
+
+def article_path(value: str) -> str:
+    """Return `value` if it is the path of an article (/learn/<slug>/), otherwise ''."""
+    max_length = ConsultationRequest._meta.get_field("came_from").max_length
+    return value if ARTICLE_PATH.fullmatch(value) and len(value) <= max_length else ""
 
 
 def reject_control_characters(value: str, *, multiline: bool = False) -> None:
@@ -53,41 +62,6 @@ def messages(required: str = "", **others: str) -> dict[str, str]:
     return found
 
 
-NAME_TOO_LONG = f"Please shorten this to {NAME_MAX_LENGTH} characters or fewer"
-
-
-class FixedChoicesMixin:
-    """For a choice field whose choices are the same for every visitor.
-
-    Every form deep-copies its fields; a ChoiceField copies its choices with them, and so
-    does its widget, which then checks them all again. A ChoiceField also checks an answer by
-    walking its choices. These fields and their widgets share their choices between forms,
-    and check an answer against a set made once. (A consultation request is checked against
-    about 70 choices; copying and walking them was a tenth of a submission's CPU time.)
-    """
-
-    def __init__(self, *, choices, **kwargs):
-        super().__init__(choices=choices, **kwargs)
-        self.valid_values = frozenset(str(value) for value, _ in self.choices)
-
-    def __deepcopy__(self, memo):
-        result = forms.Field.__deepcopy__(self, {id(self.widget): self.widget, **memo})
-        result.widget = copy.copy(self.widget)  # its own attributes, the same choices
-        result.widget.attrs = self.widget.attrs.copy()
-        return result
-
-    def valid_value(self, value) -> bool:
-        return str(value) in self.valid_values
-
-
-class FixedChoiceField(FixedChoicesMixin, forms.ChoiceField):
-    pass
-
-
-class FixedMultipleChoiceField(FixedChoicesMixin, forms.MultipleChoiceField):
-    pass
-
-
 def _consent_label() -> SafeString:
     return format_html(
         "I agree that the clinic may contact me about this request, as described in the "
@@ -96,38 +70,14 @@ def _consent_label() -> SafeString:
     )
 
 
-class ConsultationForm(forms.Form):
-    # Everything about the fields is declared here, none of it set per form in __init__: a
-    # submission builds a form it never shows.
-    first_name = forms.CharField(
-        max_length=NAME_MAX_LENGTH,
-        widget=text_input("given-name"),
-        error_messages=messages("Enter your first name", max_length=NAME_TOO_LONG),
-    )
-    last_name = forms.CharField(
-        max_length=NAME_MAX_LENGTH,
-        widget=text_input("family-name"),
-        error_messages=messages("Enter your last name", max_length=NAME_TOO_LONG),
-    )
-    preferred_name = forms.CharField(
-        label="The name you go by (optional)",
-        help_text="If it is different from your first name.",
-        max_length=NAME_MAX_LENGTH,
-        required=False,
-        widget=text_input("nickname"),
-        error_messages=messages(max_length=NAME_TOO_LONG),
-    )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
-        ),
-        error_messages=messages(
-            invalid="Enter an email address in the right format, like name@example.com"
-        ),
-    )
+class ConsultationForm(forms.ModelForm):
+    """Ask for a consultation; the answers are the model's fields, checked kindly.
+
+    The fields declared here are asked differently from how they are stored: a phone typed any
+    way (stored as +1…), radio buttons and boxes to tick for the choices, a required tick for
+    "18 or older", no maxlength on the message. The rest come from the model, with our words.
+    """
+
     phone = forms.CharField(
         label="Phone number",
         required=False,
@@ -135,44 +85,39 @@ class ConsultationForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         error_messages=messages(),
     )
-    preferred_contact = FixedChoiceField(
+    preferred_contact = forms.ChoiceField(
         label="How would you like us to contact you?",
         choices=ContactMethod.choices,
         widget=forms.RadioSelect,
-        error_messages=messages("Choose how you would like us to contact you"),
+        error_messages=messages(
+            "Choose how you would like us to contact you",
+            invalid_choice="Choose how you would like us to contact you",
+        ),
     )
-    ok_voicemail = forms.BooleanField(
-        label="You can leave me a voicemail", required=False, error_messages=messages()
-    )
-    ok_text = forms.BooleanField(
-        label="You can send me text messages", required=False, error_messages=messages()
-    )
-    ok_name_clinic = forms.BooleanField(
-        label="You can say the clinic's name or the word “ketamine” in a voicemail or text",
-        required=False,
-        error_messages=messages(),
-    )
-    best_times = FixedMultipleChoiceField(
+    best_times = forms.MultipleChoiceField(
         label="When is it best to reach you? (optional)",
         choices=BestTime.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages=messages(),
+        error_messages=messages(invalid_choice=PICK_FROM_LIST),
     )
-    state = FixedChoiceField(
+    state = forms.ChoiceField(
         label="Which US state do you live in?",
         help_text="We can only treat people in the states where our clinicians are licensed.",
         choices=[("", "Choose your state"), *USState.choices],
         widget=forms.Select(attrs={"autocomplete": "address-level1"}),
-        error_messages=messages("Choose the state you live in"),
+        error_messages=messages(
+            "Choose the state you live in", invalid_choice="Choose your state from the list"
+        ),
     )
-    conditions = FixedMultipleChoiceField(
+    conditions = forms.MultipleChoiceField(
         label="What would you like help with?",
         help_text="Choose all that apply. It is fine to choose “I'm not sure”.",
         choices=Condition.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages=messages(
-            "Choose at least one thing you would like help with, or “I'm not sure”"
+            "Choose at least one thing you would like help with, or “I'm not sure”",
+            invalid_choice=PICK_FROM_LIST,
         ),
     )
     message = forms.CharField(
@@ -193,11 +138,11 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-js-character-count"}),
         error_messages=messages(),
     )
-    how_heard = FixedChoiceField(
+    how_heard = forms.ChoiceField(
         label="How did you hear about us? (optional)",
         choices=[("", "Choose one"), *HowHeard.choices],
         required=False,
-        error_messages=messages(),
+        error_messages=messages(invalid_choice=PICK_FROM_LIST),
     )
     is_adult = forms.BooleanField(
         label="I am 18 or older",
@@ -208,6 +153,9 @@ class ConsultationForm(forms.Form):
         error_messages=messages("Tick the box to let us contact you about your request"),
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput, error_messages=messages())
+    # The article they came from: no length limit here, so a doctored value is dropped by
+    # clean_came_from rather than shown as an error on a field the patient cannot see.
+    came_from = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people, filled in by many bots.
     website = forms.CharField(
         label="Leave this field empty",
@@ -216,13 +164,64 @@ class ConsultationForm(forms.Form):
         error_messages=messages(),
     )
 
-    @functools.cached_property
-    def helper(self) -> FormHelper:
-        """Return the layout, built only when the form is shown (a valid POST never is)."""
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True  # the template's <form> has the token
-        helper.layout = Layout(
+    class Meta:
+        model = ConsultationRequest
+        fields = (
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "email",
+            "phone",
+            "preferred_contact",
+            "ok_voicemail",
+            "ok_text",
+            "ok_name_clinic",
+            "best_times",
+            "state",
+            "conditions",
+            "message",
+            "how_heard",
+            "is_adult",
+            "came_from",
+        )
+        labels = {
+            "first_name": "First name",
+            "last_name": "Last name",
+            "preferred_name": "The name you go by (optional)",
+            "email": "Email address",
+            "ok_voicemail": "You can leave me a voicemail",
+            "ok_text": "You can send me text messages",
+            "ok_name_clinic": (
+                "You can say the clinic's name or the word “ketamine” in a voicemail or text"
+            ),
+        }
+        help_texts = {
+            "preferred_name": "If it is different from your first name.",
+            "ok_text": "If you choose “Text message” above, we take that as a yes.",
+        }
+        widgets = {
+            "first_name": text_input("given-name"),
+            "last_name": text_input("family-name"),
+            "preferred_name": text_input("nickname"),
+            "email": forms.EmailInput(
+                attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+            ),
+        }
+        error_messages = {
+            "first_name": messages("Enter your first name", max_length=NAME_TOO_LONG),
+            "last_name": messages("Enter your last name", max_length=NAME_TOO_LONG),
+            "preferred_name": messages(max_length=NAME_TOO_LONG),
+            "email": messages(
+                invalid="Enter an email address in the right format, like name@example.com"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+        self.helper.layout = Layout(
             Fieldset(
                 Field.text("first_name", field_width=20),
                 Field.text("last_name", field_width=20),
@@ -273,16 +272,9 @@ class ConsultationForm(forms.Form):
                 legend_tag="h2",
             ),
             "token",
+            "came_from",
             Div("website", css_class="consult-hp"),
         )
-        return helper
-
-    def full_clean(self):
-        """Validate, then mark every field with an error for assistive technology."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def clean_first_name(self):
         return self._clean_text("first_name")
@@ -320,10 +312,17 @@ class ConsultationForm(forms.Form):
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
+    def clean_came_from(self):
+        """Keep an article path the visitor came from; quietly drop anything else."""
+        return article_path(self.cleaned_data["came_from"])
+
     def clean(self):
         cleaned = super().clean()
         email, phone = cleaned.get("email"), cleaned.get("phone")
         method = cleaned.get("preferred_contact")
+        if method == ContactMethod.TEXT:
+            # Choosing texts is a yes to texts: asking them to tick a second box is no kinder.
+            cleaned["ok_text"] = True
         if "email" in self.errors or "phone" in self.errors:
             return cleaned
         if not email and not phone:
@@ -340,8 +339,7 @@ class ConsultationForm(forms.Form):
 
     def request_data(self) -> dict:
         """Return the cleaned answers as the model's fields."""
-        skip = {"consent", "token", "website"}
-        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def spam_check(self) -> tuple[uuid.UUID, str]:
         """Return the form's one-time id and a reason to suspect spam ('' when none)."""

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import tasks
@@ -35,21 +36,22 @@ def normalise_email(email: str) -> str:
 
 
 def submit_consultation_request(
-    *, data: dict, form_token: uuid.UUID, spam_reason: str = "", came_from: str = ""
+    *, data: dict, form_token: uuid.UUID, spam_reason: str = ""
 ) -> ConsultationRequest:
     """Store a request and queue its notifications, once per form token.
 
-    A second submit of the same form (double click, retry after a timeout) returns the request
-    the first one stored. Suspected spam is stored too, with status spam and no notifications.
-    The unique form token and reference decide inside one transaction, without a savepoint or
-    a look-up first: a repeat token rolls back and returns the first request, and a reference
-    collision (about one in six billion) runs the transaction again with a new reference.
+    `data` holds the model's fields as the patient's form cleaned them. A second submit of the
+    same form (double click, retry after a timeout) returns the request the first one stored.
+    Suspected spam is stored too, with status spam and no notifications. The unique form token
+    and reference decide inside one transaction: a repeat token rolls back and returns the
+    first request, and a reference collision (about one in six billion) runs the transaction
+    again with a new reference.
     """
     for _ in range(5):
         reference = new_reference()
         try:
             with transaction.atomic():
-                request = _create_request(data, reference, form_token, spam_reason, came_from)
+                request = _create_request(data, reference, form_token, spam_reason)
                 if not spam_reason:
                     tasks.enqueue_notifications(request)
             return request
@@ -63,7 +65,7 @@ def submit_consultation_request(
     raise IntegrityError("No free reference after 5 draws")
 
 
-def _create_request(data, reference, form_token, spam_reason, came_from) -> ConsultationRequest:
+def _create_request(data, reference, form_token, spam_reason) -> ConsultationRequest:
     request = ConsultationRequest(
         **data,
         reference=reference,
@@ -72,36 +74,33 @@ def _create_request(data, reference, form_token, spam_reason, came_from) -> Cons
         urgent=mentions_crisis(data.get("message", "")),
         privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         consented_at=timezone.now(),
-        came_from=came_from,
         status=Status.SPAM if spam_reason else Status.NEW,
         spam_reason=spam_reason,
     )
     if not spam_reason:
-        request.duplicate_of_id = open_request_from_same_person(request)
+        request.duplicate_of = open_request_from_same_person(
+            email_normalised=request.email_normalised, phone=request.phone
+        )
     request.save(force_insert=True)
     StatusChange.objects.create(request=request, from_status="", to_status=request.status)
     return request
 
 
-# Runs on every submission. Written out: the ORM's version (an OR of two conditions, the open
-# statuses, order and limit) cost about a seventh of a submission's CPU time to build.
-_SAME_PERSON_SQL = (
-    f"SELECT id FROM {ConsultationRequest._meta.db_table} "
-    "WHERE (email_normalised = %s OR phone = %s) AND status = ANY(%s) "
-    "ORDER BY created LIMIT 1"
-)
-_OPEN_STATUS_VALUES = [str(status) for status in OPEN_STATUSES]
+def open_request_from_same_person(
+    *, email_normalised: str, phone: str
+) -> ConsultationRequest | None:
+    """Return the earliest open request with the same email or phone, if any.
 
-
-def open_request_from_same_person(request: ConsultationRequest) -> int | None:
-    """Return the id of the earliest open request with the same email or phone, if any."""
-    email, phone = request.email_normalised or None, request.phone or None  # NULL matches none
-    if email is None and phone is None:
+    An empty email or phone matches nobody: many requests leave one of them out.
+    """
+    same_person = Q()
+    if email_normalised:
+        same_person |= Q(email_normalised=email_normalised)
+    if phone:
+        same_person |= Q(phone=phone)
+    if not same_person:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_SAME_PERSON_SQL, [email, phone, _OPEN_STATUS_VALUES])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return ConsultationRequest.objects.open().filter(same_person).order_by("created").first()
 
 
 def update_requests(

@@ -75,13 +75,10 @@ def consultation_data(**overrides) -> dict:
     return {**data, **overrides}
 
 
-def make_consultation_request(*, spam_reason="", came_from="", **overrides):
+def make_consultation_request(*, spam_reason="", **overrides):
     """Store a request through the real service (notifications queued like the site does)."""
     return submit_consultation_request(
-        data=consultation_data(**overrides),
-        form_token=uuid.uuid4(),
-        spam_reason=spam_reason,
-        came_from=came_from,
+        data=consultation_data(**overrides), form_token=uuid.uuid4(), spam_reason=spam_reason
     )
 
 

@@ -1,9 +1,15 @@
 /* Consultation form: small progressive enhancements. The form works fully without them.
    - After a failed submit, move focus to the error summary so it is read out first, and
-     make its links put the cursor in the field they name.
+     make its links put the cursor in the field they name. When the request could not be
+     taken online just now (the rate limit), move focus to that message instead.
    - Show how many characters are left in the message box as the visitor types. */
 (function () {
   "use strict";
+
+  var limited = document.querySelector(".consult-limited");
+  if (limited) {
+    limited.focus();
+  }
 
   var summary = document.querySelector(".govuk-error-summary");
   if (summary) {

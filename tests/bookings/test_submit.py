@@ -1,14 +1,17 @@
 """Sending the form: stored once, confirmed without patient data in URLs, crisis and repeats."""
 
+import itertools
 import re
 import time
 import uuid
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail, signing
 from django.db import IntegrityError
 
+from bookings import services
 from bookings.choices import Status
 from bookings.models import ConsultationRequest, StatusChange
 from bookings.services import REFERENCE_ALPHABET, submit_consultation_request
@@ -139,6 +142,44 @@ def test_the_database_refuses_a_second_request_with_the_same_form_token():
         ConsultationRequest.objects.filter(pk=second.pk).update(form_token=first.form_token)
 
 
+def test_every_bad_answer_gets_its_own_message_and_everything_typed_stays(client):
+    post = consultation_post(
+        first_name="",
+        last_name="L" * 101,
+        preferred_name="Ada\x07",
+        email="ada@",
+        phone="12345",
+        preferred_contact=None,
+        state=None,
+        conditions=None,
+        message="x" * 2001,
+        is_adult=None,
+        consent=None,
+        best_times=["evening"],
+    )
+    response = client.post(FORM, post)
+    assert response.status_code == 200
+    assert ConsultationRequest.objects.count() == 0
+    page = response.content.decode()
+    for message in (
+        "Enter your first name",
+        "Please shorten this to 100 characters or fewer",
+        "This answer contains hidden characters we cannot store",
+        "Enter an email address in the right format, like name@example.com",
+        "Enter a phone number we can call, like 503 555 0142 (with the area code)",
+        "Choose how you would like us to contact you",
+        "Choose the state you live in",
+        "Choose at least one thing you would like help with",
+        "Your message is too long. Please keep it to 2,000 characters",
+        "Confirm that you are 18 or older. We can only see adults",
+        "Tick the box to let us contact you about your request",
+    ):
+        assert message in page
+    assert f'value="{"L" * 101}"' in page and 'value="ada@"' in page
+    assert 'value="12345"' in page and "x" * 2001 + "</textarea>" in page
+    assert re.search(r'value="evening"\s+checked', page)
+
+
 def test_an_invalid_form_keeps_everything_typed(client):
     post = consultation_post(
         email="not-an-email", message="My <b>message</b>", best_times=["evening"]
@@ -217,21 +258,50 @@ def test_a_repeat_links_to_the_earliest_open_request():
     assert make_consultation_request(email="ada@example.com", phone="").duplicate_of == earliest
 
 
-def test_came_from_an_article_is_stored(client):
-    client.get(FORM + "?from=/learn/what-is-ketamine/")
-    client.post(FORM, consultation_post())
+def test_following_an_article_link_gives_the_patient_no_session(client, settings):
+    response = client.get(FORM, {"from": "/learn/what-is-ketamine/"})
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
+    assert set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+
+
+def test_sending_the_form_gives_only_the_confirmation_cookie(client, settings):
+    response = client.post(FORM, consultation_post(came_from="/learn/what-is-ketamine/"))
+    assert set(response.cookies) == {CONFIRMATION_COOKIE}
+    assert not Session.objects.exists()
+
+
+def test_came_from_an_article_travels_in_the_form_and_is_stored(client):
+    page = client.get(FORM, {"from": "/learn/what-is-ketamine/"}).content.decode()
+    field = re.search(r'<input[^>]*name="came_from"[^>]*>', page)[0]
+    assert 'type="hidden"' in field and 'value="/learn/what-is-ketamine/"' in field
+    client.post(FORM, consultation_post(came_from="/learn/what-is-ketamine/"))
     assert ConsultationRequest.objects.get().came_from == "/learn/what-is-ketamine/"
 
 
-@pytest.mark.parametrize(
-    "bad",
-    ["https://evil.example/learn/x/", "//evil.example/", "/learn/../admin/", "/learn/x/?a=b", "/"],
-)
-def test_came_from_anything_but_an_article_path_is_ignored(client, bad):
+BAD_CAME_FROM = [
+    "https://evil.example/learn/x/",
+    "//evil.example/",
+    "/learn/../admin/",
+    "/learn/x/?a=b",
+    "/",
+    "/learn/" + "x" * 300 + "/",
+]
+
+
+@pytest.mark.parametrize("bad", BAD_CAME_FROM)
+def test_came_from_anything_but_an_article_path_is_left_out_of_the_form(client, bad):
     page = client.get(FORM, {"from": bad}).content.decode()
-    client.post(FORM, consultation_post())
+    assert "evil.example" not in page and "xxxxx" not in page
+    assert re.search(r'<input[^>]*name="came_from"[^>]*>', page)[0].count("value=") == 0
+
+
+@pytest.mark.parametrize("bad", BAD_CAME_FROM)
+def test_a_doctored_came_from_is_ignored_and_the_request_still_stored(client, bad):
+    response = client.post(FORM, consultation_post(came_from=bad))
+    assert response.status_code == 302
     assert ConsultationRequest.objects.get().came_from == ""
-    assert "evil.example" not in page
 
 
 def test_database_refuses_a_request_without_any_contact():
@@ -249,3 +319,23 @@ def test_status_history_starts_with_the_first_status():
     request = make_consultation_request()
     assert list(StatusChange.objects.values_list("from_status", "to_status")) == [("", "new")]
     assert request.status_changes.get().changed_by is None
+
+
+
+def test_a_reference_collision_draws_a_new_reference(monkeypatch):
+    existing = make_consultation_request(email="first@example.com", phone="")
+    # The first seven characters drawn spell the existing reference; later draws differ.
+    letters = itertools.chain(existing.reference.replace("-", ""), itertools.cycle("CDEFGHJ"))
+    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(letters))
+    request = make_consultation_request(email="second@example.com", phone="")
+    assert request.reference != existing.reference
+    assert ConsultationRequest.objects.count() == 2
+    assert StatusChange.objects.count() == 2
+
+
+def test_a_request_the_database_refuses_is_not_stored_half():
+    make_consultation_request(phone="+15035550142")
+    with pytest.raises(IntegrityError, match="consultation_has_contact"):
+        make_consultation_request(email="", phone="")
+    assert ConsultationRequest.objects.count() == 1
+    assert StatusChange.objects.count() == 1

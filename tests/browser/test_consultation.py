@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 
 from bookings.choices import Status
 from bookings.models import AccessLogEntry, ConsultationRequest, Note
-from bookings.roles import FRONT_DESK
+from bookings.views import CONFIRMATION_COOKIE
+from pages.models import ClinicProfile
+from staff.roles import FRONT_DESK
 from tests.factories import make_article, make_consultation_request, make_user, totp_code
 
 from .axe import axe_violations, describe
@@ -28,7 +30,7 @@ def assert_accessible(page):
     assert violations == [], describe(violations)
 
 
-def test_patient_corrects_errors_and_gets_a_reference(site, page):
+def test_patient_corrects_errors_and_gets_a_reference(site, page, settings):
     make_article(slug="what-is-ketamine-therapy")
     site.open("/learn/what-is-ketamine-therapy/")
     page.locator("#next-step").get_by_role("link", name="Request a free consultation").click()
@@ -70,6 +72,8 @@ def test_patient_corrects_errors_and_gets_a_reference(site, page):
     assert request.reference == reference
     assert (request.first_name, request.message) == ("Zoë", "Hello <b>there</b>")
     assert request.came_from == "/learn/what-is-ketamine-therapy/"
+    cookies = {cookie["name"] for cookie in page.context.cookies()}
+    assert cookies <= {settings.CSRF_COOKIE_NAME, CONFIRMATION_COOKIE}  # no session
     own = urlsplit(site.url).netloc
     assert [u for u in site.seen if urlsplit(u).netloc != own] == []
     assert not [u for u in site.seen if "503" in u or "Zo" in u or "Depression" in u]
@@ -127,15 +131,35 @@ def test_crisis_message_confirmation_leads_with_988_and_is_accessible(site, page
     assert_accessible(page)
 
 
-def test_rate_limited_page_is_clear_and_accessible(site, page, settings):
+def test_a_limited_patient_keeps_what_they_typed_and_is_given_the_phone(site, page, settings):
+    profile = ClinicProfile.objects.load()
+    profile.phone = "(503) 555-0100"
+    profile.save()
     settings.CONSULTATION_RATE_LIMIT = "0/h"
     site.open("/consultation/")
+    fill_by_email(page, first="Ada", last="Lovelace", email="ada@example.com", state="WA")
+    page.get_by_label("Anything you would like us to know? (optional)").fill("Evenings are best")
     with page.expect_response(lambda r: r.request.method == "POST") as info:
         page.get_by_role("button", name="Send my request").click()
-    response = info.value
-    assert response.status == 429
-    expect(page.get_by_role("heading", level=1)).to_have_text("Please call us instead")
+
+    assert info.value.status == 429
+    notice = page.get_by_role("alert")
+    expect(notice).to_be_focused()  # read out first
+    expect(notice).to_contain_text("several requests from your connection")
+    expect(notice).to_contain_text("Nothing you typed is lost")
+    expect(notice.get_by_role("link", name="(503) 555-0100")).to_have_attribute(
+        "href", "tel:+15035550100"
+    )
+    assert page.get_by_label("First name").input_value() == "Ada"
+    assert page.get_by_label("Email address").input_value() == "ada@example.com"
+    assert page.get_by_label("Email", exact=True).is_checked()
+    assert page.get_by_label("I'm not sure").is_checked()
+    assert (
+        page.get_by_label("Anything you would like us to know? (optional)").input_value()
+        == "Evenings are best"
+    )
     assert_accessible(page)
+    assert not ConsultationRequest.objects.exists()
 
 
 def test_front_desk_triages_the_newest_request(site, page):
