@@ -321,7 +321,6 @@ def test_status_history_starts_with_the_first_status():
     assert request.status_changes.get().changed_by is None
 
 
-
 def test_a_reference_collision_draws_a_new_reference(monkeypatch):
     existing = make_consultation_request(email="first@example.com", phone="")
     # The first seven characters drawn spell the existing reference; later draws differ.
