@@ -5,6 +5,7 @@ import base64
 import segno
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +29,17 @@ def next_url(request) -> str:
     return reverse("admin:index")
 
 
+def complete_sign_in(request, device) -> None:
+    """Mark the session verified by the device, under a new session key and CSRF token.
+
+    Django's login() gave the session a new key when the password matched; this gives it
+    another, so a cookie copied between the password and the code never becomes privileged.
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
+
+
 def page(request, template, **context):
     """Render a two-factor page inside the admin's frame."""
     context = {
@@ -49,7 +61,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
-            otp_login(request, device)
+            complete_sign_in(request, device)
             return redirect(next_url(request))
         form.add_error("token", VERIFY_ERROR)
     return page(request, "staff/verify.html", form=form, title="Enter your sign-in code")
@@ -65,7 +77,7 @@ def enrol(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp_device(device=device, token=form.cleaned_data["token"]):
-            otp_login(request, device)
+            complete_sign_in(request, device)
             codes = services.replace_recovery_codes(user=request.user)
             return page(request, "staff/recovery_codes.html", codes=codes, title="Recovery codes")
         form.add_error("token", ENROL_ERROR)
