@@ -329,26 +329,32 @@ CSP_REPORT_MAX_BYTES = 8 * 1024
 CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 20)
 
 # Staff sign-in
-# Admin logins are throttled (django-axes), staff who can read consultation requests must use a
-# second factor (django-otp), and idle staff sessions end. See "Security checklist" in the README.
+# Admin logins are throttled (django-axes), every staff account signs in with a second factor
+# (django-otp), and idle staff sessions end. See "Security checklist" in the README.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or client
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed sign-ins before a username, and separately a client address, is locked out.
+# Wrong passwords before a lock. Two locks count them: one username from one address (so a
+# stranger cannot lock the director out everywhere), and one address across all usernames
+# (so one address cannot guess its way through the staff list).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Minutes until a lockout lifts by itself; 0 keeps it until a superuser unlocks it.
 AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 60)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60 if AXES_COOLOFF_MINUTES else None  # hours
 AXES_RESET_ON_SUCCESS = True  # a good sign-in forgives earlier typos
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Masked in the form data kept with a failed attempt (the password always is): `next` is the
+# admin page staff were going to, whose query may hold a patient's email or search words.
+AXES_SENSITIVE_PARAMETERS = ["username", "next"]
 # The visitor's address as the consultation rate limit sees it: behind a proxy, set
 # CONSULTATION_TRUSTED_PROXY_COUNT, or one person's typos lock out everyone behind the proxy.
 AXES_CLIENT_IP_CALLABLE = "clinic_site.ratelimit.client_ip"
-# The permission that makes a second factor compulsory (checked by name: superusers have it).
-TWO_FACTOR_PERMISSION = "bookings.view_consultationrequest"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic staff")  # the name shown in the phone app
+# The admin never shows a saved device's secret key, QR code or recovery codes, not even to a
+# superuser (who could otherwise copy a colleague's second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff sessions end after this many minutes without a request, and when the browser closes.
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,10 +1,14 @@
-"""Two-factor sign-in for staff who can see consultation requests."""
+"""Two-factor sign-in for every staff account, and the devices' secrets kept out of the admin."""
+
+import base64
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from staff.roles import EDITOR, FRONT_DESK
 from tests.factories import login_verified_staff, make_staff_with_two_factor, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -111,9 +115,28 @@ def test_new_recovery_codes_replace_the_old_ones(client):
     assert stored == set(second) and not stored & set(first)
 
 
-def test_editor_without_access_to_requests_needs_no_second_factor(client):
-    client.force_login(make_user(is_staff=True))
-    assert client.get(ADMIN).status_code == 200
+def test_editor_signed_in_with_a_password_is_sent_to_set_up_a_second_factor(client):
+    make_user(username="editor", is_staff=True, groups=[Group.objects.get(name=EDITOR)])
+    signed_in = client.post(
+        f"{ADMIN}login/?next={ADMIN}pages/clinicprofile/",
+        {"username": "editor", "password": "correct horse battery"},
+    )
+    assert signed_in.status_code == 302
+    for page in (signed_in["Location"], ADMIN, f"{ADMIN}pages/article/"):
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response["Location"].startswith(f"{ADMIN}two-factor/enrol/")
+    assert "Set up two-step sign-in" in client.get(f"{ADMIN}two-factor/enrol/").content.decode()
+
+
+def test_editor_with_an_authenticator_must_enter_a_code_before_the_admin(client):
+    user, _ = make_staff_with_two_factor(
+        username="editor", is_superuser=False, groups=[Group.objects.get(name=EDITOR)]
+    )
+    client.force_login(user)
+    response = client.get(f"{ADMIN}pages/article/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}two-factor/verify/")
 
 
 def test_login_verified_staff_helper_opens_the_admin(client):
@@ -131,13 +154,34 @@ def test_new_recovery_codes_page_needs_a_verified_session(client):
 
 
 def test_front_desk_staff_must_set_up_two_factor_before_the_inbox(client):
-    from django.contrib.auth.models import Group
-
-    from staff.roles import FRONT_DESK
-
     user = make_user(is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
-    assert user.has_perm(settings.TWO_FACTOR_PERMISSION)
     client.force_login(user)
     response = client.get(f"{ADMIN}bookings/consultationrequest/")
     assert response.status_code == 302
     assert response["Location"].startswith(f"{ADMIN}two-factor/enrol/")
+
+
+def test_superuser_sees_no_colleagues_authenticator_secret_in_the_admin(admin_client):
+    _, device = make_staff_with_two_factor(username="director", is_superuser=False)
+    secret = base64.b32encode(device.bin_key).decode()
+    base = f"{ADMIN}otp_totp/totpdevice/"
+    for url in (base, f"{base}?q=director", f"{base}{device.pk}/change/"):
+        response = admin_client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert "director" in html, url
+        assert device.key not in html and secret not in html, url
+    for url in (f"{base}{device.pk}/config/", f"{base}{device.pk}/qrcode/", f"{base}add/"):
+        assert admin_client.get(url).status_code == 403, url
+
+
+def test_superuser_sees_no_colleagues_recovery_codes_in_the_admin(admin_client):
+    user = make_user(username="director", is_staff=True)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="rescue12")
+    base = f"{ADMIN}otp_static/staticdevice/"
+    for url in (base, f"{base}{device.pk}/change/"):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert "rescue12" not in response.content.decode(), url
+    assert admin_client.get(f"{base}add/").status_code == 403
