@@ -1,17 +1,22 @@
-"""The results table of bench/run.py, as Markdown, with each goal from issue 5 checked."""
+"""The results table of bench/run.py, as Markdown, with each goal checked.
+
+The goals are those of issue 12 ("Idiom before speed"), met with Django's own machinery: the
+page cache for the public pages, the ORM for search, a plain form render per request.
+"""
 
 import statistics
 from dataclasses import dataclass, field
 
-# Issue 5's goals, as a share of the static reference's req/s.
+# The goals, as a share of the static reference's req/s; the three public pages also p99.
 RATIO_GOALS = {
     "home": 0.5,
     "article list": 0.5,
     "article": 0.5,
-    "search": 0.15,
-    "consultation form GET": 0.25,
-    "consultation POST": 0.08,
+    "search": 0.05,
+    "consultation form GET": 0.15,
+    "consultation POST": 0.04,
 }
+P99_GOAL_TARGETS = ("home", "article list", "article")
 ARTICLE_P99_MS = 15
 INBOX_MAX_QUERIES = 12
 INBOX_P50_MS = 150
@@ -107,7 +112,7 @@ class Report:
             return "-"
         met = ratio >= goal
         text = f">= {goal}"
-        if target.name == "article":
+        if target.name in P99_GOAL_TARGETS:
             met = met and target.median("p99_ms") <= ARTICLE_P99_MS
             text += f", p99 <= {ARTICLE_P99_MS} ms"
         if target.post:

@@ -145,7 +145,6 @@ def discover(base: str) -> list[Target]:
     if fetch(base + "/learn/search/?q=ketamine")[0] == 200:
         search = "/learn/search/?q=ketamine"
         targets.append(Target("search", search, script="unique_query.lua"))
-        targets.append(Target("search, same query again (page cache)", search))
     targets.append(Target("consultation form GET", "/consultation/"))
     import data
 

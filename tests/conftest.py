@@ -9,7 +9,7 @@ from tests.factories import sign_in_verified
 
 
 @pytest.fixture(autouse=True)
-def _clear_caches(django_db_blocker):
+def _clear_caches(django_db_setup, django_db_blocker):
     """Start every test with empty caches so pages and counters never leak across tests."""
     with django_db_blocker.unblock():  # the caches live in PostgreSQL (or Redis)
         for cache in caches.all():

@@ -135,7 +135,7 @@ def test_missing_or_wrong_csrf_token_gets_the_patient_page(server, token):
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     status, _, page = send(server, request("POST", LOGIN, body, headers))
     assert_clean(server, status, {403}, logged_path=LOGIN)
-    assert b"Your form was not sent" in page and b"call us at" in page
+    assert b"Your form was not sent" in page and b"call the clinic" in page
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
