@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic_site.crisis import mentions_crisis
+
 from . import tasks
 from .choices import OPEN_STATUSES, Status
-from .crisis import mentions_crisis
 from .models import AccessLogEntry, ConsultationRequest, Note, RetentionRun, StatusChange
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a reference read out over the phone cannot be misheard.

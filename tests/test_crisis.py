@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bookings.crisis import CRISIS_PHRASES, load_phrases, matched_phrase, mentions_crisis
+from clinic_site.crisis import CRISIS_PHRASES, load_phrases, matched_phrase, mentions_crisis
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

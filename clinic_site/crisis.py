@@ -1,6 +1,7 @@
 """Words in a message that may mean the writer is in crisis.
 
-The phrases live in bookings/crisis_phrases.txt, one a line, so the clinic can add its own. The
+Used wherever a patient types: the consultation form's message and the article search. The
+phrases live in clinic_site/crisis_phrases.txt, one a line, so the clinic can add its own. The
 list is deliberately broad: a false alarm costs a front-desk call made a little sooner, a miss
 could cost a life. Messages and phrases are both put through `normalise` before matching, so
 case, spacing, punctuation, curly, straight or missing apostrophes and common contractions
