@@ -11,6 +11,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from clinic_site.crisis import mentions_crisis
+
 from .articles import (
     article_for_page,
     articles_by_topic,
@@ -136,6 +138,8 @@ def _render_article(request, article, preview=False):
     ]
     context = {
         "article": article,
+        # An article that speaks of suicide or crisis shows the crisis lines near its top.
+        "speaks_of_crisis": mentions_crisis(article.body_html),
         "preview": preview,
         "canonical": canonical,
         "image_url": absolute(article.hero_image.url) if article.hero_image else "",
@@ -160,5 +164,7 @@ def search(request):
         "symbols_only": bool(query) and not has_words(query),
         "too_long": len(raw) > MAX_QUERY_LENGTH,
         "page": results_page(query, request.GET.get("page")) if has_words(query) else None,
+        # Someone searching "i want to die" is shown the crisis lines before any article.
+        "crisis": mentions_crisis(query),
     }
     return render(request, "pages/search.html", context)

@@ -6,7 +6,7 @@ import pytest
 
 from clinic_site.crisis import CRISIS_PHRASES, load_phrases, matched_phrase, mentions_crisis
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def corpus(name: str) -> list[str]:
