@@ -345,9 +345,10 @@ AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 60)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60 if AXES_COOLOFF_MINUTES else None  # hours
 AXES_RESET_ON_SUCCESS = True  # a good sign-in forgives earlier typos
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-# Masked in the form data kept with a failed attempt (the password always is): `next` is the
-# admin page staff were going to, whose query may hold a patient's email or search words.
-AXES_SENSITIVE_PARAMETERS = ["username", "next"]
+# Masked in axes's log lines and in the form data kept with a failed attempt (the password
+# always is). `next` is the admin page staff were going to, whose query may hold a patient's
+# email or search words.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next"]
 # The visitor's address as the consultation rate limit sees it: behind a proxy, set
 # CONSULTATION_TRUSTED_PROXY_COUNT, or one person's typos lock out everyone behind the proxy.
 AXES_CLIENT_IP_CALLABLE = "clinic_site.ratelimit.client_ip"
