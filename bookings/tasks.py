@@ -29,7 +29,7 @@ MAX_DELAY = datetime.timedelta(hours=1)
 def enqueue_notifications(request) -> None:
     """Queue the staff email, and the patient's acknowledgement if they gave an email.
 
-    One queued task for both: queuing costs about as much CPU as the rest of storing a request.
+    One task for both, so that each request is one job in the queue, retried as a whole.
     """
     kinds = ["staff", "patient"] if request.email else ["staff"]
     send_notifications.enqueue(request_id=request.pk, kinds=kinds)

@@ -1,45 +1,19 @@
-"""Reads behind the article pages: each is one or two queries, whatever the number of articles."""
+"""Reads behind the article pages: a few queries each, whatever the number of articles."""
 
 import datetime
 
-from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
-from .models import Article, ArticleFAQ, ArticleOldSlug, Status, Topic
+from .models import Article, ArticleOldSlug, Status, Topic
 
 LIST_FIELDS = ("title", "slug", "summary", "topic", "order", "publish_at", "updated")
 RELATED_COUNT = 3
-# Large columns the page never shows: loading them costs more than rendering the page.
-PAGE_UNUSED_FIELDS = ("body", "body_text", "search_vector")
-
-
-def _faqs():
-    """Return a subquery giving an article's questions and answers as one JSON list."""
-    rows = (
-        ArticleFAQ.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(
-            items=JSONBAgg(
-                JSONObject(question="question", answer="answer"), order_by=("order", "pk")
-            )
-        )
-        .values("items")
-    )
-    return Subquery(rows)
 
 
 def article_for_page(queryset, slug: str) -> Article | None:
-    """Return the article with its reviewer and questions, in one query; None if absent."""
-    return (
-        queryset.select_related("reviewed_by")
-        .defer(*PAGE_UNUSED_FIELDS)
-        .annotate(faq_list=_faqs())
-        .filter(slug=slug)
-        .first()
-    )
+    """Return the article with its reviewer and questions; None if there is none such."""
+    return queryset.select_related("reviewed_by").prefetch_related("faqs").filter(slug=slug).first()
 
 
 def related_articles(article: Article) -> list[Article]:
