@@ -61,14 +61,18 @@ pg_use_local_cluster() {
     echo "  Clone the project somewhere outside /root, or set DATABASE_URL to an existing server." >&2
     exit 1
   fi
-  pg_init "$PG_LOCAL_DATA" "$PG_LOCAL_ROOT"
-  if ! pg_as_owner "$PG_LOCAL_ROOT" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" status >/dev/null 2>&1; then
+  # Only the cluster's own folder is handed to the postgres user: the rest of .local (such as
+  # `make serve`'s secret key) stays the caller's.
+  mkdir -p "$PG_LOCAL_DATA"
+  chmod 700 "$PG_LOCAL_DATA"
+  pg_init "$PG_LOCAL_DATA" "$PG_LOCAL_DATA"
+  if ! pg_as_owner "$PG_LOCAL_DATA" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" status >/dev/null 2>&1; then
     echo "Starting the local PostgreSQL in .local/postgres (port $pg_port) ..."
-    pg_as_owner "$PG_LOCAL_ROOT" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" -w -t 30 \
-      -l "$PG_LOCAL_ROOT/postgres.log" \
+    pg_as_owner "$PG_LOCAL_DATA" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" -w -t 30 \
+      -l "$PG_LOCAL_DATA/server.log" \
       -o "-p $pg_port -k $PG_LOCAL_DATA -c listen_addresses=127.0.0.1" start >/dev/null \
-      || { tail -n 20 "$PG_LOCAL_ROOT/postgres.log" >&2; exit 1; }
-    trap 'pg_as_owner "$PG_LOCAL_ROOT" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" -m fast stop >/dev/null 2>&1 || true' EXIT
+      || { tail -n 20 "$PG_LOCAL_DATA/server.log" >&2; exit 1; }
+    trap 'pg_as_owner "$PG_LOCAL_DATA" "$PG_BIN/pg_ctl" -D "$PG_LOCAL_DATA" -m fast stop >/dev/null 2>&1 || true' EXIT
   fi
   export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 }

@@ -28,7 +28,10 @@ def rename_clinic_quietly(name: str) -> None:
 @pytest.fixture(autouse=True)
 def clinic(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return ClinicProfile.objects.create(name="Bayside Clinic", phone="(503) 555-0100")
+        profile, _ = ClinicProfile.objects.update_or_create(
+            pk=1, defaults={"name": "Bayside Clinic", "phone": "(503) 555-0100"}
+        )
+        return profile
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
