@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,7 +17,7 @@ from .models import (
     ReviewState,
     reading_grade,
 )
-from .rendering import render_markdown
+from .rendering import MAX_SOURCE_LENGTH, render_markdown, source_length
 
 
 @admin.register(ClinicProfile)
@@ -76,6 +77,27 @@ class ReviewStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with a ceiling on the body's length that tells the editor what to do."""
+
+    class Meta:
+        model = Article
+        fields = ("body",)  # the admin's fieldsets add the other fields
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        length = source_length(body)
+        if length > MAX_SOURCE_LENGTH:
+            raise forms.ValidationError(
+                "This article is %(length)s characters long, and an article can hold at most "
+                "%(limit)s. Please shorten it, or split it into two articles and link them "
+                "under Related articles.",
+                code="max_length",
+                params={"length": f"{length:,}", "limit": f"{MAX_SOURCE_LENGTH:,}"},
+            )
+        return body
+
+
 @admin.register(Clinician)
 class ClinicianAdmin(admin.ModelAdmin):
     list_display = ("name", "credentials", "role")
@@ -93,6 +115,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("related",)
+    form = ArticleAdminForm
     inlines = (ArticleFAQInline,)
     readonly_fields = ("grade_column", "updated")
     save_on_top = True
@@ -159,6 +182,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        rendered = render_markdown(request.POST.get("body", "")[:200_000])
+        rendered = render_markdown(request.POST.get("body", "")[:MAX_SOURCE_LENGTH])
         grade = reading_grade(rendered.sentences_text)
         return JsonResponse({"html": rendered.html, "grade": grade})
