@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help run test lint serve worker bench lighthouse drill backup-check install install-prod
+.PHONY: help run superuser test lint serve worker bench lighthouse drill backup-check install install-prod
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -16,6 +16,9 @@ install-prod:  ## Create .venv with the locked production dependencies only
 
 run: install  ## Run the site at http://127.0.0.1:8000 on a local PostgreSQL
 	@scripts/run.sh
+
+superuser: install  ## Create a staff login with every permission, for the site `make run` serves
+	@scripts/superuser.sh $(ARGS)
 
 test: install  ## Run linting, the migrations check and the whole test suite
 	@scripts/system_packages.sh

@@ -13,6 +13,7 @@ export DEBUG=${DEBUG:-true}
 export SECRET_KEY=${SECRET_KEY:-local-development-only-not-secret}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 port=${PORT:-8000}
+export SITE_URL=${SITE_URL:-http://127.0.0.1:$port}  # links in pages and emails name this port
 
 # shellcheck source=scripts/pg_common.sh
 . "$here/pg_common.sh"
@@ -28,7 +29,7 @@ cat <<MSG
   The clinic site is running at http://127.0.0.1:$port/  (Ctrl-C stops it)
   Staff admin: http://127.0.0.1:$port/${ADMIN_PATH:-admin/}
   No staff login yet? In another terminal run:
-      DATABASE_URL=$DATABASE_URL .venv/bin/python manage.py createsuperuser
+      make superuser
   The first sign-in asks you to set up two-step sign-in with an authenticator app.
 
 MSG
