@@ -2,11 +2,9 @@
 
 import re
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import F
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 
@@ -18,7 +16,6 @@ RESULTS_PER_PAGE = 10
 # article's text can be escaped before the marks become <mark> (see `highlighted`).
 START_SEL, STOP_SEL = "\ue000", "\ue001"
 _MARKED = re.compile(f"{START_SEL}(.*?){STOP_SEL}", re.DOTALL)
-NEW_LINE = Value("\n", output_field=TextField())  # a CharField would not join a TextField
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")  # PostgreSQL refuses NUL in text
 
 
@@ -36,11 +33,11 @@ def has_words(query: str) -> bool:
 def search(query: str):
     """Return the published articles matching the query, best first, each with a `headline`.
 
-    An article matches through its title (ranked highest), summary, body, or one of its
-    questions and answers (lowest).
+    An article matches through its title, summary or body (ranked in that order), or through
+    one of its questions and answers (ranked after every article that has the words itself).
+    The headline is the body's passage with the words, or its opening if they are not in it.
     """
     words = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    faqs = ArticleFAQ.objects.filter(article=OuterRef("pk")).order_by()
     # Each table's matches come from its own GIN index.
     matches = (
         Article.objects.filter(search_vector=words)
@@ -48,24 +45,13 @@ def search(query: str):
         .values("pk")
         .union(ArticleFAQ.objects.filter(search_vector=words).order_by().values("article"))
     )
-    best_faq_rank = (
-        faqs.filter(search_vector=words)
-        .annotate(rank=SearchRank(F("search_vector"), words))
-        .order_by("-rank")
-        .values("rank")[:1]
-    )
-    faq_text = (
-        faqs.values("article")
-        .annotate(text=StringAgg(Concat("question", NEW_LINE, "answer"), "\n"))
-        .values("text")
-    )
     return (
         Article.objects.published()
         .filter(pk__in=matches)
         .annotate(
-            rank=SearchRank(F("search_vector"), words) + Coalesce(Subquery(best_faq_rank), 0.0),
+            rank=SearchRank(F("search_vector"), words),
             headline=SearchHeadline(
-                Concat("body_text", NEW_LINE, Subquery(faq_text)),
+                "body_text",
                 words,
                 config=SEARCH_CONFIG,
                 start_sel=START_SEL,
