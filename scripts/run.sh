@@ -9,9 +9,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 
-export DEBUG=${DEBUG:-true}
-export SECRET_KEY=${SECRET_KEY:-local-development-only-not-secret}
-export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
+# shellcheck source=scripts/local_env.sh
+. "$here/local_env.sh"
 port=${PORT:-8000}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$port}  # links in pages and emails name this port
 

@@ -6,9 +6,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 
-export DEBUG=${DEBUG:-true}
-export SECRET_KEY=${SECRET_KEY:-local-development-only-not-secret}
-export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
+# shellcheck source=scripts/local_env.sh
+. "$here/local_env.sh"
 
 # shellcheck source=scripts/pg_common.sh
 . "$here/pg_common.sh"

@@ -11,6 +11,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bookings.forms import ConsultationForm
 from bookings.models import ConsultationRequest
 from tests.factories import consultation_post
 
@@ -28,26 +29,7 @@ nasty_text = st.one_of(
     st.integers(min_value=1000, max_value=100_000).map(lambda n: "x" * n),
 )
 # Every field of the consultation form; any of them may be mangled or left out.
-FIELDS = [
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "ok_voicemail",
-    "ok_text",
-    "ok_name_clinic",
-    "best_times",
-    "state",
-    "conditions",
-    "message",
-    "how_heard",
-    "is_adult",
-    "consent",
-    "token",
-    "website",
-]
+FIELDS = list(ConsultationForm.base_fields)
 MISSING = object()
 field_value = st.one_of(
     nasty_text,
