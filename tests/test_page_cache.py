@@ -5,10 +5,12 @@ PostgreSQL's database cache (the default) and Redis (see the `shared_cache` fixt
 """
 
 import datetime
+import threading
 import time
 
 import pytest
 from django.core.cache import caches
+from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -52,6 +54,36 @@ def test_saving_the_clinic_profile_shows_on_every_page_once_it_commits(
         profile.save()
     for path in PUBLIC_PAGES:
         assert "Need help right now? Reach out." in client.get(path).content.decode(), path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_shown_while_staff_save_new_crisis_wording_never_keeps_the_old_wording(client):
+    """A visitor whose page is built mid-save sees the old wording once; everyone after, the new."""
+    profile = ClinicProfile.objects.get()
+    with transaction.atomic():
+        profile.crisis_message = "New wording, saved by staff."
+        profile.save()
+        # Another visitor's page is built from the committed (old) row meanwhile.
+        seen = run_in_thread(lambda: Client().get("/privacy/").content.decode())
+        assert "New wording" not in seen
+    for path in ("/privacy/", "/"):
+        assert "New wording, saved by staff." in client.get(path).content.decode(), path
+
+
+def run_in_thread(func):
+    """Return func() as run by another thread, on its own database connection."""
+    result = []
+
+    def target():
+        try:
+            result.append(func())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    return result[0]
 
 
 def test_a_save_that_rolls_back_leaves_the_kept_pages(client, django_capture_on_commit_callbacks):
