@@ -13,13 +13,29 @@ from django.utils.html import format_html
 from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
 from .admin_filters import AssignedFilter, ConditionFilter, StatusFilter
 from .choices import OPEN_STATUSES, BestTime, Condition, Status
-from .models import ConsultationRequest, Note, StatusChange
+from .models import AccessLogEntry, ConsultationRequest, Note, StatusChange
 
 REFERENCE = re.compile(
     rf"[{services.REFERENCE_ALPHABET}]{{3}}-[{services.REFERENCE_ALPHABET}]{{4}}"
 )
 
 EDITABLE_FIELDS = ("status", "assigned_to", "legal_hold")
+# The query parameters of the sidebar's filters and the date links. Any other lookup, such as
+# ?message__icontains=..., is refused (400): it would be a search through what patients wrote.
+FILTER_PARAMETERS = frozenset(
+    {
+        StatusFilter.parameter_name,
+        AssignedFilter.parameter_name,
+        ConditionFilter.parameter_name,
+        "urgent__exact",
+        "state__exact",
+        "created__gte",
+        "created__lt",
+        "created__year",
+        "created__month",
+        "created__day",
+    }
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -156,13 +172,37 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # old requests are anonymised (anonymise_requests), never deleted
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """Allow only the filters the sidebar offers: no ?message__icontains=... by hand."""
+        return lookup in FILTER_PARAMETERS and super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        """Show the inbox, recording who saw which requests and what they searched for."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            self._record(request, AccessLogEntry.Page.LIST, shown=changelist.result_list)
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """Show a request, recording who opened it."""
+        """Show a request (also when a POST is shown again with errors), recording who saw it."""
         response = super().change_view(request, object_id, form_url, extra_context)
         obj = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and obj is not None:
-            services.record_access(request=obj, user=request.user)
+        if obj is not None:
+            self._record(request, AccessLogEntry.Page.CHANGE, obj=obj)
         return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Show a request's change history, recording who saw it."""
+        response = super().history_view(request, object_id, extra_context)
+        obj = getattr(response, "context_data", {}).get("object")
+        if obj is not None:
+            self._record(request, AccessLogEntry.Page.HISTORY, obj=obj)
+        return response
+
+    def _record(self, request, page, *, obj=None, shown=None) -> None:
+        query = "&".join(f"{k}={v}" for k, values in request.GET.lists() for v in values)
+        services.record_access(user=request.user, request=obj, shown=shown, page=page, query=query)
 
     def save_model(self, request, obj, form, change):
         """Save staff's changes through the one service that records status history."""

@@ -187,21 +187,47 @@ class Note(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    """A staff member opened a request: who and when (an audit record, never edited)."""
+    """A staff member saw requests: who, when, on which page, asking what, and which were shown.
+
+    An audit record, never edited. The query holds what staff searched or filtered by (it may
+    be a patient's email), which is why only superusers can read this table.
+    """
+
+    class Page(models.TextChoices):
+        LIST = "list", "Inbox list"
+        CHANGE = "change", "Request page"
+        HISTORY = "history", "History page"
 
     request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.PROTECT, related_name="access_log"
+        ConsultationRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+        help_text="The request opened, on a page about one request.",
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    page = models.CharField(max_length=10, choices=Page, default=Page.CHANGE)
+    query = models.TextField(
+        "asked for", blank=True, help_text="The search and filters, as in the page's address."
+    )
+    references = ArrayField(
+        models.CharField(max_length=8),
+        default=list,
+        blank=True,
+        help_text="The references of every request the page showed.",
+    )
 
     class Meta:
         verbose_name = "access log entry"
         verbose_name_plural = "access log"
         ordering = ["-viewed_at"]
+        indexes = [GinIndex(fields=["references"], name="access_references_idx")]
 
     def __str__(self):
-        return f"{self.user} viewed {self.request} at {self.viewed_at:%Y-%m-%d %H:%M}"
+        shown = self.request or f"{len(self.references)} request(s)"
+        return f"{self.user} viewed {shown} at {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class RetentionRun(models.Model):

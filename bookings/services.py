@@ -23,6 +23,7 @@ from .models import AccessLogEntry, ConsultationRequest, Note, RetentionRun, Sta
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 UNCHANGED = object()
+QUERY_MAX_LENGTH = 2000
 
 
 def new_reference() -> str:
@@ -43,30 +44,38 @@ def submit_consultation_request(
 
     `data` holds the model's fields as the patient's form cleaned them. A second submit of the
     same form (double click, retry after a timeout) returns the request the first one stored.
-    Suspected spam is stored too, with status spam and no notifications. The unique form token
-    and reference decide inside one transaction: a repeat token rolls back and returns the
-    first request, and a reference collision (about one in six billion) runs the transaction
-    again with a new reference.
+    Suspected spam is stored too, with status spam and no notifications.
+
+    No statement carrying patient data may fail: PostgreSQL writes a failing statement, and a
+    CHECK constraint's "Failing row contains (...)", to its server log, which the retention
+    clean-up cannot reach. So a repeat is looked up by its token first; the row is validated
+    against the model and its constraints in Python before it is sent; and the INSERT is
+    `ON CONFLICT DO NOTHING` (`bulk_create(ignore_conflicts=True)`), so a repeat racing in
+    parallel waits for the first insert and then inserts nothing instead of failing. Reading
+    the token back tells which happened: our reference means this call stored it, another
+    means a repeat, none means only the reference was taken (about one in six billion) and
+    the next draw runs.
     """
+    existing = ConsultationRequest.objects.filter(form_token=form_token).first()
+    if existing is not None:
+        return existing
     for _ in range(5):
-        reference = new_reference()
-        try:
-            with transaction.atomic():
-                request = _create_request(data, reference, form_token, spam_reason)
+        with transaction.atomic():
+            request = _new_request(data, new_reference(), form_token, spam_reason)
+            ConsultationRequest.objects.bulk_create([request], ignore_conflicts=True)
+            stored = ConsultationRequest.objects.filter(form_token=form_token).first()
+            if stored is not None and stored.reference != request.reference:
+                return stored  # a repeat that raced this one and won
+            if stored is not None:
+                StatusChange.objects.create(request=stored, from_status="", to_status=stored.status)
                 if not spam_reason:
-                    tasks.enqueue_notifications(request)
-            return request
-        except IntegrityError:
-            # The same token already stored (a double click, possibly racing itself).
-            existing = ConsultationRequest.objects.filter(form_token=form_token).first()
-            if existing is not None:
-                return existing
-            if not ConsultationRequest.objects.filter(reference=reference).exists():
-                raise
+                    tasks.enqueue_notifications(stored)
+                return stored
     raise IntegrityError("No free reference after 5 draws")
 
 
-def _create_request(data, reference, form_token, spam_reason) -> ConsultationRequest:
+def _new_request(data, reference, form_token, spam_reason) -> ConsultationRequest:
+    """Return the unsaved request, checked against every field and constraint of the model."""
     request = ConsultationRequest(
         **data,
         reference=reference,
@@ -82,8 +91,9 @@ def _create_request(data, reference, form_token, spam_reason) -> ConsultationReq
         request.duplicate_of = open_request_from_same_person(
             email_normalised=request.email_normalised, phone=request.phone
         )
-    request.save(force_insert=True)
-    StatusChange.objects.create(request=request, from_status="", to_status=request.status)
+    # The reference and token are unique by ON CONFLICT above; everything else is checked
+    # here, where a failure is a ValidationError and not a logged INSERT.
+    request.full_clean(exclude=["reference"], validate_unique=False)
     return request
 
 
@@ -117,6 +127,9 @@ def update_requests(
     Every way staff change a request (the change page, each bulk action) goes through here.
     Return how many requests changed.
     """
+    if status is not None and status not in Status.values:
+        # Never let the database refuse it: its error would log the whole row.
+        raise ValueError(f"Unknown status {status!r}")
     changed = 0
     with transaction.atomic():
         for request in requests:
@@ -144,9 +157,26 @@ def add_note(*, request: ConsultationRequest, author: AbstractBaseUser, text: st
     return Note.objects.create(request=request, author=author, text=text)
 
 
-def record_access(*, request: ConsultationRequest, user: AbstractBaseUser) -> AccessLogEntry:
-    """Record that a staff member opened a request."""
-    return AccessLogEntry.objects.create(request=request, user=user)
+def record_access(
+    *,
+    user: AbstractBaseUser,
+    request: ConsultationRequest | None = None,
+    shown: Iterable[ConsultationRequest] | None = None,
+    page: str = AccessLogEntry.Page.CHANGE,
+    query: str = "",
+) -> AccessLogEntry:
+    """Record that a staff member saw requests: one `request`'s page, or the list `shown`.
+
+    `query` is what they asked for (search and filters); it is cut at QUERY_MAX_LENGTH.
+    """
+    shown = [request] if shown is None and request is not None else list(shown or [])
+    return AccessLogEntry.objects.create(
+        user=user,
+        request=request,
+        page=page,
+        query=query[:QUERY_MAX_LENGTH],
+        references=[r.reference for r in shown],
+    )
 
 
 def requests_due_for_anonymising(*, now: datetime.datetime, days: int):
@@ -163,23 +193,69 @@ def requests_due_for_anonymising(*, now: datetime.datetime, days: int):
 
 
 def anonymise_requests(*, now: datetime.datetime, days: int) -> RetentionRun:
-    """Wipe contact details and free text from old closed requests, and record the run."""
+    """Anonymise old closed requests, keeping only what the clinic's numbers need.
+
+    A request keeps its reference, the day it arrived, its status and when it was anonymised
+    (ANONYMISED_KEEPS). Everything else the patient sent or staff wrote about them is cleared
+    or coarsened to the day, including links from other requests, note authors, status
+    change actors, and the search words of access log entries that showed it. Record the run.
+    """
+    cutoff = now - datetime.timedelta(days=days)
     with transaction.atomic():
         due = list(requests_due_for_anonymising(now=now, days=days).select_for_update())
         for request in due:
             _anonymise(request, now)
+        references = [r.reference for r in due]
+        ConsultationRequest.objects.filter(duplicate_of__in=due).update(duplicate_of=None)
+        AccessLogEntry.objects.filter(
+            Q(viewed_at__lt=cutoff) | Q(references__overlap=references)
+        ).exclude(query="").update(query="")
         return RetentionRun.objects.create(
-            cutoff=now - datetime.timedelta(days=days),
-            anonymised_count=len(due),
-            references=", ".join(r.reference for r in due),
+            cutoff=cutoff, anonymised_count=len(due), references=", ".join(references)
         )
 
 
+ANONYMISED_KEEPS = ("reference", "created (the day only)", "status", "anonymised_at")
+REMOVED_NOTE = "[removed by the retention clean-up]"
+
+
 def _anonymise(request: ConsultationRequest, now: datetime.datetime) -> None:
-    for field in ("first_name", "last_name", "preferred_name", "email", "email_normalised"):
-        setattr(request, field, "")
-    request.phone = request.message = request.came_from = request.how_heard = ""
-    request.best_times, request.conditions = [], []
-    request.anonymised_at = now
-    request.save()
-    request.notes.update(text="[removed by the retention clean-up]")
+    day = _start_of_day(request.created)
+    ConsultationRequest.objects.filter(pk=request.pk).update(
+        # A new token: the old one may be in PostgreSQL's log beside an old error.
+        form_token=uuid.uuid4(),
+        created=day,
+        updated=now,
+        first_name="",
+        last_name="",
+        preferred_name="",
+        email="",
+        email_normalised="",
+        phone="",
+        preferred_contact="",
+        ok_voicemail=False,
+        ok_text=False,
+        ok_name_clinic=False,
+        best_times=[],
+        state="",
+        conditions=[],
+        message="",
+        how_heard="",
+        is_adult=False,
+        privacy_notice_version="",
+        consented_at=day,
+        came_from="",
+        urgent=False,
+        spam_reason="",
+        duplicate_of=None,
+        assigned_to=None,
+        anonymised_at=now,
+    )
+    request.notes.update(text=REMOVED_NOTE, author=None, created=day)
+    request.status_changes.update(changed_by=None, changed_at=day)
+
+
+def _start_of_day(moment: datetime.datetime) -> datetime.datetime:
+    """Return midnight of the day `moment` falls on, in the clinic's time zone."""
+    local = timezone.localtime(moment)
+    return timezone.make_aware(datetime.datetime.combine(local.date(), datetime.time()))

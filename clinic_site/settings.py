@@ -179,6 +179,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"].setdefault("OPTIONS", {})
 # A request that cannot reach the database fails fast with a clear page instead of hanging.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+# Values travel apart from the SQL ($1, $2 ...), so a statement PostgreSQL logs on an error
+# (log_min_error_statement) never carries what a patient typed.
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -126,10 +126,81 @@ def test_opening_a_request_is_recorded_in_the_access_log(client, front_desk):
     assert entries.count() == 2
 
 
-def test_listing_the_inbox_is_not_an_access(client, front_desk):
-    make_consultation_request()
+def test_the_inbox_its_search_and_its_filters_record_who_asked_what_and_saw_which(
+    client, front_desk
+):
+    shown = make_consultation_request()
+    other = make_consultation_request(first_name="Bo", email="bo@example.com", phone="")
     client.get(INBOX)
+    client.get(INBOX + "?q=ada@example.com")
+    client.get(INBOX + "?status=all&state__exact=OR&urgent__exact=0")
+    entries = AccessLogEntry.objects.order_by("viewed_at")
+    assert [(e.user, e.page, e.query) for e in entries] == [
+        (front_desk, "list", ""),
+        (front_desk, "list", "q=ada@example.com"),
+        (front_desk, "list", "status=all&state__exact=OR&urgent__exact=0"),
+    ]
+    assert [sorted(e.references) for e in entries] == [
+        sorted([shown.reference, other.reference]),
+        [shown.reference],
+        sorted([shown.reference, other.reference]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "query", ["message__icontains=story", "email__icontains=ada", "last_name=Lovelace"]
+)
+def test_searching_what_patients_wrote_through_the_address_is_refused(client, front_desk, query):
+    make_consultation_request(message="my story")
+    assert client.get(f"{INBOX}?{query}").status_code == 400
     assert not AccessLogEntry.objects.exists()
+
+
+def test_every_filter_the_sidebar_offers_still_works(client, front_desk):
+    request = make_consultation_request()
+    today = timezone.localdate()
+    for query in (
+        "status=all",
+        "assigned=none",
+        "condition=depression",
+        "urgent__exact=0",
+        "state__exact=OR",
+        f"created__gte={today}&created__lt={today + datetime.timedelta(days=1)}",
+        f"created__year={today.year}&created__month={today.month}&created__day={today.day}",
+    ):
+        assert inbox(client, "?" + query) == [request.reference], query
+
+
+def test_the_change_page_shown_again_after_an_invalid_post_is_recorded(client, front_desk):
+    request = make_consultation_request()
+    data = change_post(client, request, status="no-such-status")
+    response = client.post(f"{INBOX}{request.pk}/change/", data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    pages = AccessLogEntry.objects.filter(request=request, user=front_desk)
+    assert pages.count() == 2  # the page, then the page again with the error
+    assert all(entry.references == [request.reference] for entry in pages)
+
+
+def test_the_history_page_is_recorded(client, front_desk):
+    request = make_consultation_request()
+    assert client.get(f"{INBOX}{request.pk}/history/").status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.page, entry.request, entry.references) == (
+        front_desk,
+        "history",
+        request,
+        [request.reference],
+    )
+
+
+def test_a_superuser_finds_every_page_that_showed_a_request(client, front_desk, admin_user):
+    request = make_consultation_request()
+    client.get(INBOX)
+    client.get(f"{INBOX}{request.pk}/change/")
+    sign_in_verified(client, admin_user)
+    page = client.get(f"/admin/bookings/accesslogentry/?q={request.reference.lower()}")
+    assert page.status_code == 200
+    assert [e.page for e in page.context["cl"].result_list] == ["change", "list"]
 
 
 def test_staff_change_status_and_assignee_and_the_history_records_who(client, front_desk):
