@@ -1,13 +1,21 @@
 """Anonymise finished consultation requests older than RETENTION_DAYS.
 
-Names, contact details, the message, what they ticked and internal notes are wiped; the
-reference, dates and status stay, so the clinic can still count its requests. Requests on
-legal hold and open requests are never touched. Each run is recorded (admin: Retention runs).
+A request keeps only its reference, the day it arrived, its status and when it was
+anonymised (see services.anonymise_requests for everything cleared). Requests on legal hold
+and open requests are never touched. Each run is recorded (admin: Retention runs).
+
+The same run deletes the expired rows of every database cache (CACHE_URL=db://...). Among
+them are the rate limiter's keyed hashes of visitors' addresses, needed only until their
+window ends; PostgreSQL's cache table otherwise keeps expired rows until it is full.
+
 Run it daily, e.g. from cron: `manage.py anonymise_requests`.
 """
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management.base import BaseCommand
+from django.db import connections, router
 from django.utils import timezone
 
 from bookings import services
@@ -43,3 +51,24 @@ class Command(BaseCommand):
                 f"Anonymised {run.anonymised_count} request(s) older than {days} days."
             )
         )
+        deleted = delete_expired_cache_rows(now=now)
+        self.stdout.write(f"Deleted {deleted} expired cache row(s), address hashes among them.")
+
+
+def delete_expired_cache_rows(*, now) -> int:
+    """Delete the expired rows of every database cache; return how many went.
+
+    Django's DatabaseCache removes expired rows only when it reads them again or the table
+    passes MAX_ENTRIES, so a rate-limit row from a window long over would otherwise stay.
+    """
+    deleted = 0
+    for alias, config in settings.CACHES.items():
+        cache = caches[alias]
+        if not isinstance(cache, DatabaseCache):
+            continue
+        connection = connections[router.db_for_write(cache.cache_model_class)]
+        table = connection.ops.quote_name(config["LOCATION"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
+            deleted += cursor.rowcount
+    return deleted
