@@ -9,7 +9,8 @@ Android recommend), with three rules of measurement:
   is exempt, as WCAG 2.5.8 exempts inline links, except a phone number or a crisis line link
   (tel:, a.crisis-link): those must be 44 px tall even in the middle of a sentence.
 
-Each run saves the first screen of each page to docs/screenshots/<page>-<width>.png.
+Each run saves the first screen of each page to docs/screenshots/<page>-<width>.png, and in
+dark mode (at the default 1280x720) to <page>-dark.png.
 """
 
 from io import StringIO
@@ -157,5 +158,15 @@ def test_breadcrumb_separator_stays_beside_its_link(site, page, starter, width):
 def test_page_has_no_accessibility_violations_in_light_and_dark(site, page, starter, name, scheme):
     page.emulate_media(color_scheme=scheme)
     site.open(PAGES[name])
+    if scheme == "dark":
+        page.screenshot(path=SCREENSHOTS / f"{name}-dark.png")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+
+
+def test_staff_sign_in_carries_the_clinics_name_and_colours(site, page, starter):
+    site.open("/admin/login/")
+    expect(page.locator("#site-name")).to_contain_text(DEMO_CLINIC["name"])
+    header = page.locator("#header").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert header == "rgb(11, 85, 99)"  # the site's --brand
+    page.screenshot(path=SCREENSHOTS / "admin-login.png")
