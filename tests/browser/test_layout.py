@@ -144,6 +144,19 @@ def test_tapping_anywhere_on_an_article_card_opens_the_article(site, page, start
     expect(page).to_have_url(site.url + ARTICLE)
 
 
+def test_a_printed_page_keeps_the_crisis_lines_written_out(site, page, starter):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(media="print")
+    site.open(ARTICLE)
+    crisis = page.get_by_role("complementary", name="Crisis support")
+    assert crisis.evaluate("el => getComputedStyle(el).position") == "static"
+    # On a phone's screen these words are visually hidden (1x1 px); on paper they are written out.
+    for words in ("crisis__message", "crisis__long", "crisis__more"):
+        box = crisis.locator(f".{words}").bounding_box()
+        assert box["width"] > 20 and box["height"] > 10, words
+    expect(crisis).to_contain_text("Chat with the 988 Suicide & Crisis Lifeline")
+
+
 @pytest.mark.parametrize("width", [320, 768])
 def test_breadcrumb_separator_stays_beside_its_link(site, page, starter, width):
     page.set_viewport_size({"width": width, "height": 800})
