@@ -107,7 +107,7 @@ def settle_database() -> None:
             pass
 
 
-def generate_requests(count: int, *, batch: int = 5000) -> int:
+def generate_requests(count: int, *, batch: int = 2000) -> int:
     """Store `count` consultation requests spread over two years; return how many exist."""
     model = apps.get_model("bookings", "ConsultationRequest")
     rng = random.Random(42)

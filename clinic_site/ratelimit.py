@@ -16,7 +16,8 @@ Windows are fixed (the hour from 10:00 to 11:00, say), as in django-ratelimit, w
 in the key: a slot key is only ever added during its own window and lives until a whole period
 after it, so `add` never meets an expired row (DatabaseCache overwrites an expired row with an
 UPDATE that two racing requests can both win). A visitor may so send up to 2N across a window's
-end; for a spam brake that is fine. Keys hold a keyed hash of the address, never the address.
+end; for a spam brake that is fine. Keys hold a hash of the address keyed by SECRET_KEY and the
+window, never the address, and the daily retention run deletes expired rows.
 """
 
 import logging
@@ -62,7 +63,10 @@ def allow(request, *, scope: str, rate: str) -> bool:
     count, seconds = parse_rate(rate)
     now = int(time.time())
     window = now // seconds
-    visitor = salted_hmac("clinic_site.ratelimit", client_ip(request)).hexdigest()[:32]
+    # Keyed with SECRET_KEY, the scope and the window: a hash says nothing about the address,
+    # and cannot link one window's visitor to the next.
+    salt = f"clinic_site.ratelimit:{scope}:{window}"
+    visitor = salted_hmac(salt, client_ip(request)).hexdigest()[:32]
     slots = [f"ratelimit:{scope}:{visitor}:{window}:{slot}" for slot in range(count)]
     # A slot once taken stays taken for the whole window, so one read skips the taken ones
     # (a limited visitor, or a flood, costs one query); `add` alone decides the free ones.
