@@ -9,10 +9,13 @@ Android recommend), with three rules of measurement:
   is exempt, as WCAG 2.5.8 exempts inline links, except a phone number or a crisis line link
   (tel:, a.crisis-link): those must be 44 px tall even in the middle of a sentence.
 
-Each run saves the first screen of each page to docs/screenshots/<page>-<width>.png, and in
-dark mode (at the default 1280x720) to <page>-dark.png.
+With SAVE_SCREENSHOTS=1 in the environment, a run saves the first screen of each page to
+docs/screenshots/<page>-<width>.png, and in dark mode (at the default 1280x720) to
+<page>-dark.png: `SAVE_SCREENSHOTS=1 make test ARGS=tests/browser/test_layout.py` after a
+change to the design, then commit them. A plain run leaves the committed pictures alone.
 """
 
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -26,6 +29,15 @@ from pages.models import ClinicProfile
 from .axe import axe_violations, describe
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def save_screenshot(page, name: str) -> None:
+    """Save the page's first screen under docs/screenshots/ when SAVE_SCREENSHOTS is set."""
+    if os.environ.get("SAVE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
 ARTICLE = "/learn/what-a-session-is-like/"
 PAGES = {"home": "/", "article": ARTICLE, "form": "/consultation/"}
 SCREENS = {320: 568, 390: 844, 768: 1024, 1280: 800}  # width: height of a typical first screen
@@ -82,8 +94,7 @@ def test_page_fits_the_screen_and_every_control_is_big_enough_to_tap(
 ):
     page.set_viewport_size({"width": width, "height": SCREENS[width]})
     site.open(PAGES[name])
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
+    save_screenshot(page, f"{name}-{width}")
 
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
@@ -172,7 +183,7 @@ def test_page_has_no_accessibility_violations_in_light_and_dark(site, page, star
     page.emulate_media(color_scheme=scheme)
     site.open(PAGES[name])
     if scheme == "dark":
-        page.screenshot(path=SCREENSHOTS / f"{name}-dark.png")
+        save_screenshot(page, f"{name}-dark")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
 
@@ -182,4 +193,4 @@ def test_staff_sign_in_carries_the_clinics_name_and_colours(site, page, starter)
     expect(page.locator("#site-name")).to_contain_text(DEMO_CLINIC["name"])
     header = page.locator("#header").evaluate("el => getComputedStyle(el).backgroundColor")
     assert header == "rgb(11, 85, 99)"  # the site's --brand
-    page.screenshot(path=SCREENSHOTS / "admin-login.png")
+    save_screenshot(page, "admin-login")
