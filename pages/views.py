@@ -118,7 +118,7 @@ def article_detail(request, slug):
     moved = redirect_target(slug)
     if moved is not None:
         return HttpResponsePermanentRedirect(moved.get_absolute_url())
-    if request.user.is_staff and request.user.has_perm("pages.view_article"):
+    if _may_preview_drafts(request.user):
         article = article_for_page(Article.objects.all(), slug)
         if article is not None:
             response = _render_article(request, article, preview=True)
@@ -126,6 +126,11 @@ def article_detail(request, slug):
             response["X-Robots-Tag"] = "noindex"
             return response
     raise Http404("No such article")
+
+
+def _may_preview_drafts(user) -> bool:
+    """Return whether this user may see drafts: staff who passed both sign-in steps."""
+    return user.is_staff and user.is_verified() and user.has_perm("pages.view_article")
 
 
 def _render_article(request, article, preview=False):

@@ -171,3 +171,17 @@ def test_path_traversal_in_static_urls_is_404(server, path):
     status, _, body = send(server, request("GET", path))
     assert_clean(server, status, {400, 404})
     assert b"SECRET_KEY" not in body and b"root:" not in body and b"django" not in body.lower()
+
+
+@pytest.mark.parametrize("number", ["%C2%B2", "%C2%B9", "%E2%91%A0", "9" * 400])
+def test_a_search_page_number_in_odd_digits_gets_a_page_not_an_error(server, number):
+    status, _, page = send(server, request("GET", f"/learn/search/?q=ketamine&page={number}"))
+    assert_clean(server, status, {200}, logged_path="/learn/search/")
+    assert b"Search" in page
+
+
+def test_a_csp_report_nested_thousands_deep_gets_a_plain_answer(server):
+    body = ("[" * 4000 + "]" * 4000).encode()  # deeper than Python's JSON parser goes; under 8 KB
+    headers = {"Content-Type": "application/csp-report"}
+    status, _, _ = send(server, request("POST", "/csp-report/", body, headers))
+    assert_clean(server, status, {204}, logged_path="/csp-report/")

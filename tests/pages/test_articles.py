@@ -337,3 +337,9 @@ def test_admin_view_on_site_opens_the_article_on_this_site(client):
     sign_in_verified(client, make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:pages_article_change", args=[article.pk])).content.decode()
     assert 'href="/learn/test-article/" class="viewsitelink"' in html
+
+
+def test_a_draft_is_not_shown_to_staff_who_have_typed_only_their_password(client):
+    make_article(status=Status.DRAFT)
+    client.force_login(make_user(is_staff=True, is_superuser=True))  # no second step yet
+    assert client.get("/learn/test-article/").status_code == 404
