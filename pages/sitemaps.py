@@ -1,10 +1,27 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import Article
 
 
-class StaticViewSitemap(Sitemap):
+class SiteURLSitemap(Sitemap):
+    """A sitemap whose addresses start with SITE_URL.
+
+    The sites framework (installed for django.contrib.redirects) would otherwise name its
+    default domain, example.com, in every address.
+    """
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        public = urlsplit(settings.SITE_URL)
+        site = SimpleNamespace(domain=public.netloc)
+        return super().get_urls(page=page, site=site, protocol=public.scheme)
+
+
+class StaticViewSitemap(SiteURLSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -21,7 +38,7 @@ class StaticViewSitemap(Sitemap):
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteURLSitemap):
     changefreq = "monthly"
 
     def items(self):

@@ -34,6 +34,14 @@ def test_sitemap_lists_published_articles_with_lastmod_and_static_pages(client):
     assert "/admin" not in body
 
 
+def test_sitemap_addresses_are_the_clinics_own_not_example_com(client, settings):
+    settings.SITE_URL = "https://www.bayside-clinic.example"
+    make_article(slug="live")
+    body = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://www.bayside-clinic.example/learn/live/</loc>" in body
+    assert "example.com" not in body
+
+
 def test_unreviewed_article_json_ld_has_no_reviewer(client):
     make_article(title='Quotes " and </script> inside')
     html = client.get("/learn/test-article/").content.decode()
