@@ -4,8 +4,10 @@ import datetime
 import warnings
 import zoneinfo
 
+import phonenumbers
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.dispatch import receiver
@@ -55,6 +57,18 @@ EMERGENCY_NUMBER = "911"
 _last_loaded: "ClinicProfile | None" = None
 
 
+def validate_phone_number(value: str) -> None:
+    """Refuse a clinic phone number that a phone could not dial (it becomes a tel: link)."""
+    try:
+        number = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            "Enter a phone number patients can call, with the area code, like (503) 555-0100."
+        )
+
+
 class ClinicProfileManager(models.Manager):
     def load(self) -> "ClinicProfile":
         """Return the clinic's profile, creating an empty one if staff have not saved it yet."""
@@ -93,7 +107,9 @@ class ClinicProfile(models.Model):
     phone = models.CharField(
         max_length=30,
         blank=True,
-        help_text="The number patients should call, written the way it should appear.",
+        validators=[validate_phone_number],
+        help_text="The number patients should call, written the way it should appear, "
+        "for example (503) 555-0100.",
     )
     email = models.EmailField(blank=True)
     street_address = models.CharField(max_length=200, blank=True)

@@ -109,3 +109,35 @@ def test_clinic_profile_admin_goes_straight_to_the_one_profile(admin_client):
 def test_hours_read_naturally():
     profile = ClinicProfile(opens_at=datetime.time(8, 30), closes_at=datetime.time(17, 0))
     assert profile.hours_display == "Monday to Friday, 8:30 am to 5 pm"
+
+
+@pytest.mark.parametrize("phone", ["javascript:alert(3)", "call us", "555-01"])
+def test_the_clinic_phone_must_be_a_number_patients_can_call(admin_client, phone):
+    profile = ClinicProfile.objects.load()
+    url = reverse("admin:pages_clinicprofile_change", args=[profile.pk])
+    data = {
+        "name": profile.name,
+        "tagline": profile.tagline,
+        "phone": phone,
+        "email": "",
+        "street_address": "",
+        "city": "",
+        "region": "",
+        "postal_code": "",
+        "open_days": profile.open_days,
+        "opens_at": "09:00",
+        "closes_at": "17:00",
+        "time_zone": profile.time_zone,
+        "crisis_message": profile.crisis_message,
+        "crisis_number": profile.crisis_number,
+        "crisis_name": profile.crisis_name,
+        "crisis_chat_url": profile.crisis_chat_url,
+        "emergency_number": profile.emergency_number,
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Enter a phone number patients can call" in response.content.decode()
+    assert ClinicProfile.objects.get().phone == ""
+    data["phone"] = "(503) 555-0100"
+    assert admin_client.post(url, data).status_code == 302
+    assert ClinicProfile.objects.get().phone == "(503) 555-0100"
