@@ -85,6 +85,18 @@ def test_article_search_answers_any_query_with_a_page(query):
         assert "<script>alert(1)</script>" not in response.content.decode()
 
 
+# Digits of every kind Python's int() or str.isdigit() might accept: superscripts, circled
+# numbers, Arabic-Indic, Devanagari.
+ODD_DIGITS = "0123456789\u00b2\u00b3\u00b9\u2460\u2473\u0663\u06f4\u07c1\u0966"
+
+
+@quick
+@given(number=st.one_of(nasty_text, st.text(alphabet=ODD_DIGITS, max_size=30)))
+def test_article_search_answers_any_page_number_with_a_page(number):
+    response = client.get("/learn/search/", {"q": "ketamine", "page": number})
+    assert response.status_code in (200, 400), response.status_code
+
+
 @pytest.mark.parametrize(
     "body, content_type",
     [
