@@ -32,6 +32,9 @@ from django.db import DatabaseError
 from django.utils.crypto import salted_hmac
 
 PERIODS = {"m": 60, "h": 3600, "d": 86400}
+# A slot is a cache row: past this many a period the limit costs more than it protects.
+MAX_COUNT = 1000
+OFF = "off"  # as a rate: no limit (a load test from one address, say)
 logger = logging.getLogger(__name__)
 
 
@@ -39,7 +42,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
     """Return (count, seconds) for a rate such as '5/h', '20/m' or '100/d'."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*([mhd])\s*", rate)
     if match is None:
-        raise ImproperlyConfigured(f"A rate looks like 5/h or 20/d, not {rate!r}.")
+        raise ImproperlyConfigured(f"A rate looks like 5/h or 20/d (or {OFF}), not {rate!r}.")
+    if int(match[1]) > MAX_COUNT:
+        raise ImproperlyConfigured(
+            f"A rate allows at most {MAX_COUNT} a period, not {rate!r}; use {OFF!r} for no limit."
+        )
     return int(match[1]), PERIODS[match[2]]
 
 
@@ -60,6 +67,8 @@ def client_ip(request) -> str:
 
 def allow(request, *, scope: str, rate: str) -> bool:
     """Take one of this visitor's `rate` allowance for `scope`; return False when none is left."""
+    if rate.strip().lower() == OFF:
+        return True
     count, seconds = parse_rate(rate)
     now = int(time.time())
     window = now // seconds

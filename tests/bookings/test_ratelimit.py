@@ -78,6 +78,17 @@ def test_a_rate_of_zero_refuses_everyone(shared_cache):
 
 
 @pytest.mark.django_db
+def test_off_lets_everyone_through(shared_cache):
+    assert all(ratelimit.allow(visitor(), scope="test", rate="off") for _ in range(50))
+
+
+def test_a_rate_too_high_to_be_a_limit_is_a_clear_error():
+    """Each allowance is a cache row: a million an hour would read a million rows a request."""
+    with pytest.raises(Exception, match="at most 1000"):
+        ratelimit.parse_rate("1000000/h")
+
+
+@pytest.mark.django_db
 def test_the_cache_never_holds_the_visitors_address(settings):
     settings.CACHES = {
         "default": {
