@@ -271,8 +271,6 @@ class ConsultationForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
-            "token",
-            "came_from",
             Div("website", css_class="consult-hp"),
         )
 

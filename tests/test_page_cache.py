@@ -215,3 +215,19 @@ def test_the_page_cache_can_be_turned_off(client, settings):
     client.get("/")
     rename_clinic_quietly("Renamed Quietly")
     assert "Renamed Quietly" in client.get("/").content.decode()
+
+
+def test_each_visitor_gets_their_own_tokens_around_the_kept_form_fields(client):
+    first = Client().get("/consultation/?from=/learn/aftercare/").content.decode()
+    second = Client().get("/consultation/").content.decode()
+    token = 'name="token" value="'
+    first_token = first[first.index(token) + len(token) :].split('"')[0]
+    assert first_token and first_token not in second
+    assert 'value="/learn/aftercare/"' in first and "/learn/aftercare/" not in second
+    assert 'id="id_first_name"' in second  # the kept fields are there
+
+
+def test_answers_shown_again_are_never_kept_for_the_next_visitor(client):
+    Client().get("/consultation/")  # the empty fields are kept
+    Client().post("/consultation/", {"first_name": "Marker Kept Nowhere"})
+    assert "Marker Kept Nowhere" not in Client().get("/consultation/").content.decode()
