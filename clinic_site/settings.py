@@ -108,9 +108,13 @@ MIDDLEWARE = [
     # A browser checking back on a page it has gets a 304 when nothing changed.
     "django.middleware.http.ConditionalGetMiddleware",
     # The page cache (see "Page cache" below): stores pages on the way out. It must come before
-    # anything that adds a Vary header (sessions), and FetchFromCacheMiddleware last.
+    # anything that adds a Vary header (sessions).
     "django.middleware.cache.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers from the page cache. Django's middleware order asks only that it come after
+    # what changes the Vary header (sessions): here, a kept page skips the work below, whose
+    # headers (CSP, X-Frame-Options, Permissions-Policy) it was kept with.
+    "django.middleware.cache.FetchFromCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,9 +133,6 @@ MIDDLEWARE = [
     "clinic_site.middleware.MethodNotAllowedPageMiddleware",
     # Turns a locked-out sign-in into the lockout page; axes asks to be after the rest.
     "axes.middleware.AxesMiddleware",
-    # Answers from the page cache. Last, as Django's documentation asks: a kept page still
-    # passes every middleware above on its way out (headers, the request log).
-    "django.middleware.cache.FetchFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "clinic_site.urls"
@@ -384,6 +385,10 @@ CONSULTATION_MIN_FILL_SECONDS = env_int("CONSULTATION_MIN_FILL_SECONDS", 4)
 CONSULTATION_TRUSTED_PROXY_COUNT = env_int("CONSULTATION_TRUSTED_PROXY_COUNT", 0)
 # The inbox highlights open requests older than this many hours (the front desk's target).
 INBOX_TARGET_HOURS = env_int("INBOX_TARGET_HOURS", 24)
+# Urgent requests (crisis words) have a target of their own, in hours.
+URGENT_TARGET_HOURS = env_int("URGENT_TARGET_HOURS", 1)
+# After this many tries without reaching the patient, the inbox suggests "No response".
+CONTACT_ATTEMPTS_BEFORE_NO_RESPONSE = env_int("CONTACT_ATTEMPTS_BEFORE_NO_RESPONSE", 3)
 # Closed requests older than this many days are anonymised by `manage.py anonymise_requests`.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
 # A notification email that fails is retried this many times, waiting longer each time.

@@ -12,6 +12,16 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 
+def may_be_signed_in(request) -> bool:
+    """Return whether the request carries a session cookie, so someone may be signed in.
+
+    Asking `request.user` loads the session, and a page whose session was loaded varies on the
+    Cookie header: the page cache would then keep a copy per visitor cookie (the CSRF cookie
+    of anyone who opened the form) instead of one for all anonymous visitors.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 class StaffPagesArePrivateMiddleware:
     """Mark every page shown to a signed-in person private: the page cache never keeps it."""
 
@@ -20,7 +30,7 @@ class StaffPagesArePrivateMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        if may_be_signed_in(request) and request.user.is_authenticated:
             patch_cache_control(response, private=True)
         return response
 
@@ -36,8 +46,7 @@ class IdleSessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and user.is_staff:
+        if may_be_signed_in(request) and request.user.is_authenticated and request.user.is_staff:
             self._track(request)
         return self.get_response(request)
 
@@ -75,6 +84,8 @@ def needs_second_factor(request) -> bool:
     Every account that can reach the admin owes one: editors change the crisis lines shown on
     every page, so a password alone is not enough for any of them.
     """
+    if not may_be_signed_in(request):
+        return False
     user = request.user
     if not (user.is_authenticated and user.is_staff) or user.is_verified():
         return False
