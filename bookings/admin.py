@@ -4,22 +4,25 @@ import datetime
 import re
 
 import phonenumbers
+from django import forms
 from django.conf import settings
-from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.contrib import admin, messages
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
-from .admin_filters import AssignedFilter, ConditionFilter, StatusFilter
-from .choices import OPEN_STATUSES, BestTime, Condition, Status
-from .models import AccessLogEntry, ConsultationRequest, Note, StatusChange
+from .admin_filters import AssignedFilter, ConditionFilter, FollowUpFilter, StatusFilter
+from .choices import OPEN_STATUSES, REACHED_OUTCOMES, BestTime, Condition, ContactOutcome, Status
+from .clinic_time import clinic_tz
+from .models import AccessLogEntry, ConsultationRequest, ContactAttempt, Note, StatusChange
 
 REFERENCE = re.compile(
     rf"[{services.REFERENCE_ALPHABET}]{{3}}-[{services.REFERENCE_ALPHABET}]{{4}}"
 )
 
-EDITABLE_FIELDS = ("status", "assigned_to", "legal_hold")
+EDITABLE_FIELDS = ("status", "assigned_to", "follow_up_on", "legal_hold")
 # The query parameters of the sidebar's filters and the date links. Any other lookup, such as
 # ?message__icontains=..., is refused (400): it would be a search through what patients wrote.
 FILTER_PARAMETERS = frozenset(
@@ -27,6 +30,7 @@ FILTER_PARAMETERS = frozenset(
         StatusFilter.parameter_name,
         AssignedFilter.parameter_name,
         ConditionFilter.parameter_name,
+        FollowUpFilter.parameter_name,
         "urgent__exact",
         "state__exact",
         "created__gte",
@@ -86,20 +90,89 @@ class AddNoteInline(admin.StackedInline):
         return False
 
 
+class ContactAttemptInline(ReadOnlyInline):
+    """The tries so far to reach the patient: how, who, when. Never edited."""
+
+    model = ContactAttempt
+    fields = ("at", "outcome", "note", "by")
+    verbose_name_plural = "contact attempts"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("bookings.view_consultationrequest")
+
+
+class LogContactInline(admin.StackedInline):
+    """Log a call, email or text in one step: pick what happened and press Save.
+
+    Only the kinds of contact this patient allowed are offered (services.contact_options);
+    the attempt is saved by services.log_contact_attempt, which checks them again.
+    """
+
+    model = ContactAttempt
+    fields = ("outcome", "note")
+    radio_fields = {"outcome": admin.VERTICAL}
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = "contact attempt"
+    verbose_name_plural = "log a contact attempt"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        # Logging a call is part of handling the request: whoever may change it may log one.
+        return request.user.has_perm("bookings.change_consultationrequest")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        allowed = services.contact_options(request=obj) if obj is not None else []
+        choices = [(value, ContactOutcome(value).label) for value in allowed]
+
+        class AllowedOutcomeForm(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["outcome"].choices = choices
+
+        formset.form = AllowedOutcomeForm
+        return formset
+
+
+class FrontDeskChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display = (
         "reference",
         "name",
-        "preferred_contact",
         "urgent_flag",
-        "status",
-        "assigned_to",
         "age",
+        "status",
+        "assignee",
+        "attempts",
+        "follow_up_on",
+        "preferred_contact",
         "repeat_of",
     )
     list_display_links = ("reference", "name")
-    list_filter = (StatusFilter, AssignedFilter, "urgent", ConditionFilter, "state", "created")
+    list_filter = (
+        StatusFilter,
+        AssignedFilter,
+        FollowUpFilter,
+        "urgent",
+        ConditionFilter,
+        "state",
+        "created",
+    )
     list_select_related = ("assigned_to", "duplicate_of")
     search_fields = ("first_name", "last_name", "preferred_name")
     search_help_text = "Search by name, email, phone number or reference."
@@ -107,8 +180,23 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     # "N results" without a count of the whole table on every page view (100,000+ rows).
     show_full_result_count = False
     ordering = ("-urgent", "created")
-    actions = ("assign_to_me", "mark_contacting", "close", "mark_spam")
-    inlines = (StatusChangeInline, NoteInline, AddNoteInline)
+    actions = (
+        "assign_to_me",
+        "log_no_answer",
+        "log_voicemail",
+        "log_emailed",
+        "log_texted",
+        "mark_contacting",
+        "close",
+        "mark_spam",
+    )
+    inlines = (
+        LogContactInline,
+        ContactAttemptInline,
+        StatusChangeInline,
+        NoteInline,
+        AddNoteInline,
+    )
     fieldsets = (
         ("Handling", {"fields": EDITABLE_FIELDS}),
         (
@@ -135,6 +223,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 "fields": (
                     "reference",
                     "created",
+                    "first_contacted_at",
                     "urgent",
                     "repeat_of",
                     "spam_reason",
@@ -156,14 +245,35 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            kwargs["queryset"] = services.front_desk_people()
+            kwargs["form_class"] = FrontDeskChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_queryset(self, request):
+        """Return the requests with their count of contact attempts and whether one reached them."""
+        attempts = ContactAttempt.objects.filter(request=OuterRef("pk"))
+        counted = attempts.order_by().values("request").annotate(n=Count("pk")).values("n")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                attempt_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+                reached=Exists(attempts.filter(outcome__in=REACHED_OUTCOMES)),
+            )
+        )
+
     def get_search_results(self, request, queryset, search_term):
-        """Find an email, phone number or reference exactly (by index), anything else by name."""
+        """Find an email, phone number or reference exactly (by index), anything else by name.
+
+        A reference read out over the phone may come without its dash, with spaces or in
+        lower case ("dkv f3xv"); a name that happens to look like one is still found by name.
+        """
         exact = _exact_matches(queryset, search_term.strip())
         if exact is not None:
             return exact, False
+        reference = _as_reference(search_term)
+        if reference and queryset.filter(reference=reference).exists():
+            return queryset.filter(reference=reference), False
         return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
@@ -178,7 +288,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """Show the inbox, recording who saw which requests and what they searched for."""
-        response = super().changelist_view(request, extra_context)
+        with timezone.override(clinic_tz()):
+            response = super().changelist_view(request, extra_context)
+            _render(response)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             self._record(request, AccessLogEntry.Page.LIST, shown=changelist.result_list)
@@ -186,7 +298,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Show a request (also when a POST is shown again with errors), recording who saw it."""
-        response = super().change_view(request, object_id, form_url, extra_context)
+        with timezone.override(clinic_tz()):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            _render(response)
         obj = getattr(response, "context_data", {}).get("original")
         if obj is not None:
             self._record(request, AccessLogEntry.Page.CHANGE, obj=obj)
@@ -194,7 +308,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """Show a request's change history, recording who saw it."""
-        response = super().history_view(request, object_id, extra_context)
+        with timezone.override(clinic_tz()):
+            response = super().history_view(request, object_id, extra_context)
+            _render(response)
         obj = getattr(response, "context_data", {}).get("object")
         if obj is not None:
             self._record(request, AccessLogEntry.Page.HISTORY, obj=obj)
@@ -213,9 +329,24 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             status=obj.status,
             assigned_to=obj.assigned_to,
             legal_hold=obj.legal_hold,
+            follow_up_on=obj.follow_up_on,
         )
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["suggest_no_response"] = services.suggests_no_response(request=obj)
+            context["attempts_before_no_response"] = settings.CONTACT_ATTEMPTS_BEFORE_NO_RESPONSE
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_formset(self, request, form, formset, change):
+        if formset.model is ContactAttempt:
+            formset.new_objects = [
+                services.log_contact_attempt(
+                    request=form.instance, actor=request.user, outcome=a.outcome, note=a.note
+                )
+                for a in formset.save(commit=False)
+            ]
+            return None
         if formset.model is not Note:
             return super().save_formset(request, form, formset, change)
         formset.new_objects = [
@@ -246,14 +377,38 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         )
         return format_html('<a href="tel:{}">{}</a>', obj.phone, shown)
 
+    @admin.display(description="assigned to", ordering="assigned_to__last_name")
+    def assignee(self, obj):
+        if obj.assigned_to is None:
+            return "-"
+        return obj.assigned_to.get_full_name() or obj.assigned_to.get_username()
+
+    @admin.display(description="tries", ordering="attempt_count")
+    def attempts(self, obj):
+        count = getattr(obj, "attempt_count", 0)
+        suggest = (
+            obj.status in OPEN_STATUSES
+            and not obj.reached
+            and count >= settings.CONTACT_ATTEMPTS_BEFORE_NO_RESPONSE
+        )
+        if not suggest:
+            return count
+        return format_html('{} <span class="inbox-suggest">{}</span>', count, "No response?")
+
     @admin.display(description="age", ordering="created")
     def age(self, obj):
+        """Show how long ago it arrived ("20 h"), red past its target; the exact time on hover."""
         elapsed = timezone.now() - obj.created
-        overdue = obj.status in OPEN_STATUSES and elapsed > datetime.timedelta(
-            hours=settings.INBOX_TARGET_HOURS
-        )
+        target = settings.URGENT_TARGET_HOURS if obj.urgent else settings.INBOX_TARGET_HOURS
+        overdue = obj.status in OPEN_STATUSES and elapsed > datetime.timedelta(hours=target)
         css = "inbox-age inbox-age--overdue" if overdue else "inbox-age"
-        return format_html('<span class="{}">{}</span>', css, _short_age(elapsed))
+        arrived = timezone.localtime(obj.created)
+        return format_html(
+            '<span class="{}" title="Arrived {}">{}</span>',
+            css,
+            f"{arrived:%a %-d %b %Y, %-I:%M %p} {arrived.tzname()}",
+            _short_age(elapsed),
+        )
 
     @admin.display(description="repeat of")
     def repeat_of(self, obj):
@@ -303,6 +458,38 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             services.update_requests(requests=queryset, actor=request.user, status=Status.SPAM),
         )
 
+    @admin.action(description="Log a call: no answer")
+    def log_no_answer(self, request, queryset):
+        self._log_attempts(request, queryset, ContactOutcome.CALLED_NO_ANSWER)
+
+    @admin.action(description="Log a call: left a voicemail")
+    def log_voicemail(self, request, queryset):
+        self._log_attempts(request, queryset, ContactOutcome.CALLED_VOICEMAIL)
+
+    @admin.action(description="Log an email sent")
+    def log_emailed(self, request, queryset):
+        self._log_attempts(request, queryset, ContactOutcome.EMAILED)
+
+    @admin.action(description="Log a text sent")
+    def log_texted(self, request, queryset):
+        self._log_attempts(request, queryset, ContactOutcome.TEXTED)
+
+    def _log_attempts(self, request, queryset, outcome: str) -> None:
+        """Log the same attempt on each request that allows it; name the ones that do not."""
+        label = ContactOutcome(outcome).label
+        logged = 0
+        for obj in queryset:
+            try:
+                services.log_contact_attempt(request=obj, actor=request.user, outcome=outcome)
+            except services.ContactNotAllowed as refusal:
+                self.message_user(
+                    request, f"{obj.reference}: not logged. {refusal}", messages.WARNING
+                )
+            else:
+                logged += 1
+        if logged:
+            self.message_user(request, f"“{label}” logged on {logged} request(s).")
+
     def _report(self, request, count: int) -> None:
         self.message_user(request, f"{count} request{'s' if count != 1 else ''} updated.")
 
@@ -324,6 +511,19 @@ def _short_age(elapsed: datetime.timedelta) -> str:
     if hours < 48:
         return f"{hours} h"
     return f"{hours // 24} d"
+
+
+def _render(response) -> None:
+    """Render a template response now, while the clinic's time zone is active."""
+    if hasattr(response, "render"):
+        response.render()
+
+
+def _as_reference(term: str) -> str:
+    """Return the reference a term spells with or without its dash ('' if it cannot be one)."""
+    compact = "".join(ch for ch in term.upper() if ch.isalnum())
+    reference = f"{compact[:3]}-{compact[3:]}"
+    return reference if REFERENCE.fullmatch(reference) else ""
 
 
 def _exact_matches(queryset, term: str):

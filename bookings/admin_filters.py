@@ -1,8 +1,9 @@
-"""The inbox's filters: open requests by default, mine or unassigned, and by condition."""
+"""The inbox's filters: open requests by default, mine or unassigned, condition, follow-ups."""
 
 from django.contrib import admin
 
 from .choices import Condition, Status
+from .clinic_time import clinic_today
 
 OPEN = "open"
 ALL = "all"
@@ -62,4 +63,23 @@ class ConditionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in Condition.values:
             return queryset.filter(conditions__contains=[self.value()])
+        return queryset
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    """Requests to try again: the follow-up day is today (or has passed), in the clinic's time."""
+
+    title = "follow-up"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [("today", "Due today"), ("overdue", "Overdue"), ("set", "Any follow-up set")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "today":
+            return queryset.filter(follow_up_on=clinic_today())
+        if self.value() == "overdue":
+            return queryset.filter(follow_up_on__lt=clinic_today())
+        if self.value() == "set":
+            return queryset.filter(follow_up_on__isnull=False)
         return queryset

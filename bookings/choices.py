@@ -18,6 +18,21 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.NEW, Status.CONTACTING, Status.SCHEDULED)
 
 
+class ContactOutcome(models.TextChoices):
+    """What happened when staff tried to reach a patient: how, and whether it worked."""
+
+    CALLED_REACHED = "called_reached", "Called: reached them"
+    CALLED_NO_ANSWER = "called_no_answer", "Called: no answer"
+    CALLED_VOICEMAIL = "called_voicemail", "Called: left a voicemail"
+    CALLED_WRONG_NUMBER = "called_wrong_number", "Called: wrong number"
+    EMAILED = "emailed", "Emailed"
+    TEXTED = "texted", "Texted"
+
+
+# Every attempt but a call that reached them leaves the patient still to be reached.
+REACHED_OUTCOMES = (ContactOutcome.CALLED_REACHED,)
+
+
 class ContactMethod(models.TextChoices):
     CALL = "call", "Phone call"
     TEXT = "text", "Text message"

@@ -5,12 +5,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .choices import (
     OPEN_STATUSES,
     BestTime,
     Condition,
     ContactMethod,
+    ContactOutcome,
     HowHeard,
     Status,
     USState,
@@ -91,6 +93,15 @@ class ConsultationRequest(models.Model):
     legal_hold = models.BooleanField(
         default=False, help_text="Keep this request whole: the retention clean-up skips it."
     )
+    follow_up_on = models.DateField(
+        "follow up on",
+        null=True,
+        blank=True,
+        help_text="The day to try them again. The inbox's “Follow-up” filter lists who is due.",
+    )
+    first_contacted_at = models.DateTimeField(
+        "first contact attempt", null=True, blank=True, editable=False
+    )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ConsultationRequestQuerySet.as_manager()
@@ -113,6 +124,32 @@ class ConsultationRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(is_adult=True) | models.Q(anonymised_at__isnull=False),
                 name="consultation_is_adult",
+            ),
+            # The preferred way to reach them must be one they gave us and allowed. (An
+            # anonymised request keeps none.) The form says so kindly first; submit's
+            # full_clean checks these before any INSERT, whose failure PostgreSQL would log.
+            models.CheckConstraint(
+                condition=~models.Q(preferred_contact=ContactMethod.TEXT)
+                | (models.Q(ok_text=True) & ~models.Q(phone=""))
+                | models.Q(anonymised_at__isnull=False),
+                name="consultation_text_is_allowed",
+                violation_error_message="To be contacted by text, allow texts and give a phone "
+                "number, or choose another way to contact you.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(preferred_contact=ContactMethod.EMAIL)
+                | ~models.Q(email="")
+                | models.Q(anonymised_at__isnull=False),
+                name="consultation_email_is_given",
+                violation_error_message="Enter your email address, or choose another way to "
+                "contact you.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(preferred_contact=ContactMethod.CALL)
+                | ~models.Q(phone="")
+                | models.Q(anonymised_at__isnull=False),
+                name="consultation_phone_is_given",
+                violation_error_message="Enter your phone number, or choose email instead.",
             ),
         ]
         indexes = [
@@ -186,6 +223,29 @@ class Note(models.Model):
         return f"Note by {self.author} at {self.created:%Y-%m-%d %H:%M}"
 
 
+class ContactAttempt(models.Model):
+    """One try to reach the patient (a call, an email, a text): how it went, who, and when."""
+
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="contact_attempts"
+    )
+    outcome = models.CharField("what happened", max_length=20, choices=ContactOutcome)
+    note = models.CharField(
+        max_length=500, blank=True, help_text="Optional, e.g. “asked to call back after 3 pm”."
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = "contact attempt"
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class AccessLogEntry(models.Model):
     """A staff member saw requests: who, when, on which page, asking what, and which were shown.
 
@@ -197,6 +257,7 @@ class AccessLogEntry(models.Model):
         LIST = "list", "Inbox list"
         CHANGE = "change", "Request page"
         HISTORY = "history", "History page"
+        HOME = "home", "Staff home"
 
     request = models.ForeignKey(
         ConsultationRequest,

@@ -9,16 +9,25 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from clinic_site.crisis import mentions_crisis
+from staff.roles import FRONT_DESK
 
 from . import tasks
-from .choices import OPEN_STATUSES, Status
-from .models import AccessLogEntry, ConsultationRequest, Note, RetentionRun, StatusChange
+from .choices import OPEN_STATUSES, REACHED_OUTCOMES, ContactOutcome, Status
+from .models import (
+    AccessLogEntry,
+    ConsultationRequest,
+    ContactAttempt,
+    Note,
+    RetentionRun,
+    StatusChange,
+)
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -121,8 +130,9 @@ def update_requests(
     status: str | None = None,
     assigned_to=UNCHANGED,
     legal_hold: bool | None = None,
+    follow_up_on=UNCHANGED,
 ) -> int:
-    """Change the status, assignee or legal hold of requests, recording every status change.
+    """Change the status, assignee, follow-up day or legal hold, recording every status change.
 
     Every way staff change a request (the change page, each bulk action) goes through here.
     Return how many requests changed.
@@ -146,6 +156,9 @@ def update_requests(
             if legal_hold is not None and legal_hold != request.legal_hold:
                 request.legal_hold = legal_hold
                 fields.append("legal_hold")
+            if follow_up_on is not UNCHANGED and follow_up_on != request.follow_up_on:
+                request.follow_up_on = follow_up_on
+                fields.append("follow_up_on")
             if fields:
                 request.save(update_fields=[*fields, "updated"])
                 changed += 1
@@ -155,6 +168,88 @@ def update_requests(
 def add_note(*, request: ConsultationRequest, author: AbstractBaseUser, text: str) -> Note:
     """Append an internal note to a request, signed by its author and timed now."""
     return Note.objects.create(request=request, author=author, text=text)
+
+
+def front_desk_people():
+    """Return the active staff who can see requests (front desk and superusers), by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=FRONT_DESK) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ContactNotAllowed(ValueError):
+    """The patient did not allow, or gave us no way for, this kind of contact."""
+
+
+def contact_options(*, request: ConsultationRequest) -> list[str]:
+    """Return the contact outcomes staff may log for this patient, as their answers allow.
+
+    Calls need a phone number, a voicemail needs "OK to leave a voicemail", a text needs a
+    phone number and "OK to text", an email needs an email address.
+    """
+    return [outcome for outcome in ContactOutcome.values if not _refusal(request, outcome)]
+
+
+def _refusal(request: ConsultationRequest, outcome: str) -> str:
+    """Return why `outcome` may not be logged for this patient ('' when it may)."""
+    name = request.display_name
+    if outcome not in ContactOutcome.values:
+        return f"“{outcome}” is not a kind of contact attempt."
+    if outcome == ContactOutcome.EMAILED:
+        return "" if request.email else f"{name} gave no email address."
+    if not request.phone:
+        return f"{name} gave no phone number."
+    if outcome == ContactOutcome.CALLED_VOICEMAIL and not request.ok_voicemail:
+        return f"{name} did not allow voicemails: do not leave one."
+    if outcome == ContactOutcome.TEXTED and not request.ok_text:
+        return f"{name} did not allow texts: do not text them."
+    return ""
+
+
+def log_contact_attempt(
+    *,
+    request: ConsultationRequest,
+    actor: AbstractBaseUser,
+    outcome: str,
+    note: str = "",
+) -> ContactAttempt:
+    """Record one try to reach the patient, refusing a kind of contact they did not allow.
+
+    The first attempt sets when the request was first contacted, and moves a New request to
+    Contacting (through update_requests, so the status history shows it). Nothing else
+    changes status: after several unanswered tries the inbox only suggests "No response".
+    """
+    refusal = _refusal(request, outcome)
+    if refusal:
+        raise ContactNotAllowed(refusal)
+    with transaction.atomic():
+        request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+        attempt = ContactAttempt.objects.create(
+            request=request, outcome=outcome, note=note.strip(), by=actor
+        )
+        if request.first_contacted_at is None:
+            request.first_contacted_at = attempt.at
+            request.save(update_fields=["first_contacted_at", "updated"])
+        if request.status == Status.NEW:
+            update_requests(requests=[request], actor=actor, status=Status.CONTACTING)
+    return attempt
+
+
+def suggests_no_response(*, request: ConsultationRequest) -> bool:
+    """Return whether the request has had enough unanswered tries to suggest "No response".
+
+    Only a suggestion to staff: the status is never changed for them.
+    """
+    if request.status not in OPEN_STATUSES:
+        return False
+    attempts = list(request.contact_attempts.values_list("outcome", flat=True))
+    return not set(attempts) & set(REACHED_OUTCOMES) and (
+        len(attempts) >= settings.CONTACT_ATTEMPTS_BEFORE_NO_RESPONSE
+    )
 
 
 def record_access(
@@ -249,9 +344,12 @@ def _anonymise(request: ConsultationRequest, now: datetime.datetime) -> None:
         spam_reason="",
         duplicate_of=None,
         assigned_to=None,
+        follow_up_on=None,
+        first_contacted_at=None,
         anonymised_at=now,
     )
     request.notes.update(text=REMOVED_NOTE, author=None, created=day)
+    request.contact_attempts.update(note="", by=None, at=day)
     request.status_changes.update(changed_by=None, changed_at=day)
 
 

@@ -1,6 +1,7 @@
 """The front desk's inbox in the real admin: order, filters, search, triage, notes, audit."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -56,10 +57,12 @@ def change_post(client, request, **changes) -> dict:
 
 
 def test_inbox_shows_open_requests_urgent_first_then_oldest(client, front_desk):
-    newest = request_aged(1, email="a@example.com", phone="")
-    oldest = request_aged(30, email="b@example.com", phone="")
-    urgent = request_aged(0.5, email="c@example.com", phone="", message="I want to die")
-    closed = request_aged(50, email="d@example.com", phone="")
+    newest = request_aged(1, email="a@example.com", phone="", preferred_contact="email")
+    oldest = request_aged(30, email="b@example.com", phone="", preferred_contact="email")
+    urgent = request_aged(
+        0.5, email="c@example.com", phone="", preferred_contact="email", message="I want to die"
+    )
+    closed = request_aged(50, email="d@example.com", phone="", preferred_contact="email")
     ConsultationRequest.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
     assert inbox(client) == [urgent.reference, oldest.reference, newest.reference]
     assert closed.reference in inbox(client, "?status=all")
@@ -70,7 +73,9 @@ def test_age_past_the_target_is_highlighted(client, front_desk, settings):
     settings.INBOX_TARGET_HOURS = 24
     request_aged(30)
     page = client.get(INBOX).content.decode()
-    assert '<span class="inbox-age inbox-age--overdue">30 h</span>' in page
+    assert re.search(
+        r'<span class="inbox-age inbox-age--overdue" title="Arrived [^"]+">30 h</span>', page
+    )
     assert "css/admin-bookings.css" in page
 
 
@@ -87,22 +92,28 @@ def test_inbox_shows_the_repeat_link(client, front_desk):
 )
 def test_search_finds_by_phone_email_name_and_reference(client, front_desk, term):
     request = make_consultation_request()
-    make_consultation_request(first_name="Bo", last_name="Other", email="bo@x.com", phone="")
+    make_consultation_request(
+        first_name="Bo", last_name="Other", email="bo@x.com", phone="", preferred_contact="email"
+    )
     term = term.format(ref_lower=request.reference.lower())
     assert inbox(client, "?" + f"q={term}".replace(" ", "+")) == [request.reference]
 
 
 def test_assigned_to_me_and_unassigned_filters(client, front_desk):
-    mine = make_consultation_request(email="m@example.com", phone="")
-    nobodys = make_consultation_request(email="n@example.com", phone="")
+    mine = make_consultation_request(email="m@example.com", phone="", preferred_contact="email")
+    nobodys = make_consultation_request(email="n@example.com", phone="", preferred_contact="email")
     ConsultationRequest.objects.filter(pk=mine.pk).update(assigned_to=front_desk)
     assert inbox(client, "?assigned=me") == [mine.reference]
     assert inbox(client, "?assigned=none") == [nobodys.reference]
 
 
 def test_condition_filter(client, front_desk):
-    ptsd = make_consultation_request(email="p@example.com", phone="", conditions=["ptsd"])
-    make_consultation_request(email="q@example.com", phone="", conditions=["anxiety"])
+    ptsd = make_consultation_request(
+        email="p@example.com", phone="", preferred_contact="email", conditions=["ptsd"]
+    )
+    make_consultation_request(
+        email="q@example.com", phone="", preferred_contact="email", conditions=["anxiety"]
+    )
     assert inbox(client, "?condition=ptsd") == [ptsd.reference]
 
 
@@ -130,7 +141,9 @@ def test_the_inbox_its_search_and_its_filters_record_who_asked_what_and_saw_whic
     client, front_desk
 ):
     shown = make_consultation_request()
-    other = make_consultation_request(first_name="Bo", email="bo@example.com", phone="")
+    other = make_consultation_request(
+        first_name="Bo", email="bo@example.com", phone="", preferred_contact="email"
+    )
     client.get(INBOX)
     client.get(INBOX + "?q=ada@example.com")
     client.get(INBOX + "?status=all&state__exact=OR&urgent__exact=0")
@@ -247,8 +260,8 @@ def bulk(client, action, *requests):
 
 
 def test_bulk_actions_go_through_the_service_and_record_history(client, front_desk):
-    one = make_consultation_request(email="1@example.com", phone="")
-    two = make_consultation_request(email="2@example.com", phone="")
+    one = make_consultation_request(email="1@example.com", phone="", preferred_contact="email")
+    two = make_consultation_request(email="2@example.com", phone="", preferred_contact="email")
     bulk(client, "assign_to_me", one, two)
     bulk(client, "mark_contacting", one, two)
     bulk(client, "close", one)
@@ -290,7 +303,7 @@ def test_inbox_queries_do_not_grow_with_the_number_of_requests(client, front_des
         return len(queries)
 
     for n in range(3):
-        make_consultation_request(email=f"{n}@example.com", phone="")
+        make_consultation_request(email=f"{n}@example.com", phone="", preferred_contact="email")
     count_queries()  # once per content version: when scheduled content is next due
     few = count_queries()
     for n in range(3, 15):

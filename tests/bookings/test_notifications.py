@@ -67,7 +67,9 @@ def test_no_patient_detail_reaches_any_notification():
 
 @pytest.mark.django_db
 def test_notifications_read_the_same_whatever_the_patient_sent():
-    plain = make_consultation_request(email="a@example.com", phone="", conditions=["not_sure"])
+    plain = make_consultation_request(
+        email="a@example.com", phone="", preferred_contact="email", conditions=["not_sure"]
+    )
     full = make_consultation_request(**{**MARKERS, "message": "I want to die"})
     assert full.urgent and not plain.urgent
     for build in (emails.staff_email, emails.patient_email):

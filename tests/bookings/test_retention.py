@@ -68,8 +68,10 @@ def test_dry_run_lists_and_changes_nothing(settings):
 def test_legal_hold_open_and_recent_requests_are_kept(settings):
     settings.RETENTION_DAYS = 30
     held = aged(400, legal_hold=True)
-    still_open = aged(400, status=Status.CONTACTING, email="two@example.com", phone="")
-    recent = aged(5, email="three@example.com", phone="")
+    still_open = aged(
+        400, status=Status.CONTACTING, email="two@example.com", phone="", preferred_contact="email"
+    )
+    recent = aged(5, email="three@example.com", phone="", preferred_contact="email")
     run()
     for request in (held, still_open, recent):
         request.refresh_from_db()

@@ -93,7 +93,8 @@ def test_confirmation_cookie_is_signed_httponly_and_holds_only_the_reference(cli
 def test_confirmation_refuses_an_altered_or_unsigned_cookie(client):
     other = make_consultation_request()
     client.post(
-        FORM, consultation_post(email="me@example.com", phone="", preferred_contact="email")
+        FORM,
+        consultation_post(email="me@example.com", phone="", preferred_contact="email"),
     )
     signed = client.cookies[CONFIRMATION_COOKIE].value
     for value in (other.reference, signed.replace(signed.split(":")[0], other.reference)):
@@ -137,8 +138,8 @@ def test_the_form_token_is_unique_in_the_database():
 
 
 def test_the_database_refuses_a_second_request_with_the_same_form_token():
-    first = make_consultation_request(email="one@example.com", phone="")
-    second = make_consultation_request(email="two@example.com", phone="")
+    first = make_consultation_request(email="one@example.com", phone="", preferred_contact="email")
+    second = make_consultation_request(email="two@example.com", phone="", preferred_contact="email")
     with pytest.raises(IntegrityError, match="form_token"):
         ConsultationRequest.objects.filter(pk=second.pk).update(form_token=first.form_token)
 
@@ -226,8 +227,8 @@ def test_an_ordinary_message_is_not_urgent(client):
 
 
 def test_repeat_request_with_the_same_email_links_to_the_earlier_open_one():
-    first = make_consultation_request(email="Ada@Example.com", phone="")
-    repeat = make_consultation_request(email="ADA@example.COM", phone="")
+    first = make_consultation_request(email="Ada@Example.com", phone="", preferred_contact="email")
+    repeat = make_consultation_request(email="ADA@example.COM", phone="", preferred_contact="email")
     assert repeat.duplicate_of == first
     assert ConsultationRequest.objects.count() == 2
 
@@ -246,17 +247,29 @@ def test_a_request_after_a_closed_one_is_not_a_repeat():
 
 def test_an_empty_email_or_phone_is_never_taken_for_the_same_person():
     make_consultation_request(email="", phone="+15035550142")
-    make_consultation_request(email="one@example.com", phone="")
+    make_consultation_request(email="one@example.com", phone="", preferred_contact="email")
     assert make_consultation_request(email="", phone="+15035550199").duplicate_of is None
-    assert make_consultation_request(email="two@example.com", phone="").duplicate_of is None
+    assert (
+        make_consultation_request(
+            email="two@example.com", phone="", preferred_contact="email"
+        ).duplicate_of
+        is None
+    )
 
 
 def test_a_repeat_links_to_the_earliest_open_request():
-    closed = make_consultation_request(email="ada@example.com", phone="")
+    closed = make_consultation_request(email="ada@example.com", phone="", preferred_contact="email")
     ConsultationRequest.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
-    earliest = make_consultation_request(email="ada@example.com", phone="")
-    make_consultation_request(email="ada@example.com", phone="")
-    assert make_consultation_request(email="ada@example.com", phone="").duplicate_of == earliest
+    earliest = make_consultation_request(
+        email="ada@example.com", phone="", preferred_contact="email"
+    )
+    make_consultation_request(email="ada@example.com", phone="", preferred_contact="email")
+    assert (
+        make_consultation_request(
+            email="ada@example.com", phone="", preferred_contact="email"
+        ).duplicate_of
+        == earliest
+    )
 
 
 def test_following_an_article_link_gives_the_patient_no_session(client, settings):
@@ -323,11 +336,15 @@ def test_status_history_starts_with_the_first_status():
 
 
 def test_a_reference_collision_draws_a_new_reference(monkeypatch):
-    existing = make_consultation_request(email="first@example.com", phone="")
+    existing = make_consultation_request(
+        email="first@example.com", phone="", preferred_contact="email"
+    )
     # The first seven characters drawn spell the existing reference; later draws differ.
     letters = itertools.chain(existing.reference.replace("-", ""), itertools.cycle("CDEFGHJ"))
     monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(letters))
-    request = make_consultation_request(email="second@example.com", phone="")
+    request = make_consultation_request(
+        email="second@example.com", phone="", preferred_contact="email"
+    )
     assert request.reference != existing.reference
     assert ConsultationRequest.objects.count() == 2
     assert StatusChange.objects.count() == 2

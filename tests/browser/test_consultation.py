@@ -163,7 +163,7 @@ def test_a_limited_patient_keeps_what_they_typed_and_is_given_the_phone(site, pa
 
 
 def test_front_desk_triages_the_newest_request(site, page):
-    make_consultation_request(email="older@example.com", phone="")
+    make_consultation_request(email="older@example.com", phone="", preferred_contact="email")
     request = make_consultation_request(
         first_name="Urgent", phone="+15035550111", email="", message="I can't go on"
     )
