@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
-from .admin_filters import AssignedFilter, ConditionFilter, FollowUpFilter, StatusFilter
+from .admin_filters import (
+    AssignedFilter,
+    ConditionFilter,
+    FollowUpFilter,
+    PastTargetFilter,
+    StatusFilter,
+)
 from .choices import OPEN_STATUSES, REACHED_OUTCOMES, BestTime, Condition, ContactOutcome, Status
 from .clinic_time import clinic_tz
 from .models import AccessLogEntry, ConsultationRequest, ContactAttempt, Note, StatusChange
@@ -31,6 +37,7 @@ FILTER_PARAMETERS = frozenset(
         AssignedFilter.parameter_name,
         ConditionFilter.parameter_name,
         FollowUpFilter.parameter_name,
+        PastTargetFilter.parameter_name,
         "urgent__exact",
         "state__exact",
         "created__gte",
@@ -168,6 +175,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         StatusFilter,
         AssignedFilter,
         FollowUpFilter,
+        PastTargetFilter,
         "urgent",
         ConditionFilter,
         "state",

@@ -83,3 +83,18 @@ class FollowUpFilter(admin.SimpleListFilter):
         if self.value() == "set":
             return queryset.filter(follow_up_on__isnull=False)
         return queryset
+
+
+class PastTargetFilter(admin.SimpleListFilter):
+    """Requests waiting longer than their target (URGENT_TARGET_HOURS when urgent)."""
+
+    title = "waiting"
+    parameter_name = "past_target"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Past its target")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.past_target()
+        return queryset

@@ -1,5 +1,7 @@
 """Consultation requests, what staff do with them, and who looked at them."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -26,6 +28,20 @@ class ConsultationRequestQuerySet(models.QuerySet):
     def open(self):
         """Return the requests someone still has to act on."""
         return self.filter(status__in=OPEN_STATUSES)
+
+    def past_target(self):
+        """Return the requests older than their target: URGENT_TARGET_HOURS if urgent."""
+        return self.filter(past_target_q())
+
+
+def past_target_q() -> models.Q:
+    """Return the condition "older than its target", for filters and counts alike."""
+    now = timezone.now()
+    urgent_since = now - datetime.timedelta(hours=settings.URGENT_TARGET_HOURS)
+    routine_since = now - datetime.timedelta(hours=settings.INBOX_TARGET_HOURS)
+    return models.Q(urgent=True, created__lt=urgent_since) | models.Q(
+        urgent=False, created__lt=routine_since
+    )
 
 
 class ConsultationRequest(models.Model):
