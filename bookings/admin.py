@@ -18,6 +18,7 @@ from .admin_filters import (
     ConditionFilter,
     FollowUpFilter,
     PastTargetFilter,
+    StateFilter,
     StatusFilter,
 )
 from .choices import OPEN_STATUSES, REACHED_OUTCOMES, BestTime, Condition, ContactOutcome, Status
@@ -39,7 +40,7 @@ FILTER_PARAMETERS = frozenset(
         FollowUpFilter.parameter_name,
         PastTargetFilter.parameter_name,
         "urgent__exact",
-        "state__exact",
+        StateFilter.parameter_name,
         "created__gte",
         "created__lt",
         "created__year",
@@ -178,7 +179,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         PastTargetFilter,
         "urgent",
         ConditionFilter,
-        "state",
+        StateFilter,
         "created",
     )
     list_select_related = ("assigned_to", "duplicate_of")

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from .choices import Condition, Status
+from . import services
+from .choices import Condition, Status, USState
 from .clinic_time import clinic_today
 
 OPEN = "open"
@@ -41,9 +42,15 @@ class AssignedFilter(admin.SimpleListFilter):
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        return [("me", "Me"), ("none", "Nobody yet"), ("others", "Someone else")]
+        people = [
+            (str(person.pk), person.get_full_name() or person.get_username())
+            for person in services.front_desk_people()
+        ]
+        return [("me", "Me"), ("none", "Nobody yet"), ("others", "Someone else"), *people]
 
     def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(assigned_to_id=int(self.value()))
         if self.value() == "me":
             return queryset.filter(assigned_to=request.user)
         if self.value() == "none":
@@ -98,3 +105,36 @@ class PastTargetFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.past_target()
         return queryset
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The patient's state, picked from a drop-down rather than 51 links.
+
+    The drop-down sits in a small GET form with a Show button, so it works without
+    JavaScript; the other filters and the search are carried along as hidden fields.
+    """
+
+    title = "US state"
+    parameter_name = "state__exact"
+    template = "admin/bookings/select_filter.html"
+
+    def lookups(self, request, model_admin):
+        return USState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in USState.values:
+            return queryset.filter(state=self.value())
+        return queryset
+
+    def choices(self, changelist):
+        self.kept_params = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name != self.parameter_name
+            for value in values
+        ]
+        if changelist.query:
+            self.kept_params.append(("q", changelist.query))
+        yield {"value": "", "selected": self.value() is None, "display": "All states"}
+        for value, label in self.lookup_choices:
+            yield {"value": value, "selected": self.value() == value, "display": label}
