@@ -22,6 +22,7 @@ from .rendering import MAX_SOURCE_LENGTH, render_markdown, source_length
 
 @admin.register(ClinicProfile)
 class ClinicProfileAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "tagline")}),
         ("Contact", {"fields": ("phone", "email")}),
