@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
@@ -162,13 +163,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display = (
         "reference",
         "name",
-        "urgent_flag",
         "age",
-        "status",
+        "status_and_tries",
         "assignee",
-        "attempts",
-        "follow_up_on",
-        "preferred_contact",
+        "follow_up",
         "repeat_of",
     )
     list_display_links = ("reference", "name")
@@ -368,12 +366,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def name(self, obj):
         return obj.display_name
 
-    @admin.display(description="urgent", ordering="-urgent")
-    def urgent_flag(self, obj):
-        if not obj.urgent:
-            return ""
-        return format_html('<strong class="{}">{}</strong>', "inbox-urgent", "Urgent")
-
     @admin.display(description="phone")
     def phone_display(self, obj):
         if not obj.phone:
@@ -392,34 +384,53 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             return "-"
         return obj.assigned_to.get_full_name() or obj.assigned_to.get_username()
 
-    @admin.display(description="tries", ordering="attempt_count")
-    def attempts(self, obj):
+    @admin.display(description="status", ordering="status")
+    def status_and_tries(self, obj):
+        """Show the status, the number of tries to reach them, and a hint for "No response"."""
         count = getattr(obj, "attempt_count", 0)
+        if not count:
+            return obj.get_status_display()
         suggest = (
             obj.status in OPEN_STATUSES
             and not obj.reached
             and count >= settings.CONTACT_ATTEMPTS_BEFORE_NO_RESPONSE
         )
-        if not suggest:
-            return count
-        return format_html('{} <span class="inbox-suggest">{}</span>', count, "No response?")
+        return format_html(
+            '{}<br><span class="inbox-tries">{} {}</span>{}',
+            obj.get_status_display(),
+            count,
+            "try" if count == 1 else "tries",
+            format_html('<br><span class="inbox-suggest">{}</span>', "No response?")
+            if suggest
+            else "",
+        )
+
+    @admin.display(description="follow-up", ordering="follow_up_on")
+    def follow_up(self, obj):
+        return date_format(obj.follow_up_on, "j M") if obj.follow_up_on else "-"
 
     @admin.display(description="age", ordering="created")
     def age(self, obj):
-        """Show how long ago it arrived ("20 h"), red past its target; the exact time on hover."""
+        """Show how long ago it arrived ("20 h"), red past its target; the exact time on hover.
+
+        Urgent requests say so here: their target is URGENT_TARGET_HOURS, not the inbox's.
+        """
         elapsed = timezone.now() - obj.created
         target = settings.URGENT_TARGET_HOURS if obj.urgent else settings.INBOX_TARGET_HOURS
         overdue = obj.status in OPEN_STATUSES and elapsed > datetime.timedelta(hours=target)
         css = "inbox-age inbox-age--overdue" if overdue else "inbox-age"
         arrived = timezone.localtime(obj.created)
-        return format_html(
+        age = format_html(
             '<span class="{}" title="Arrived {}">{}</span>',
             css,
             f"{arrived:%a %-d %b %Y, %-I:%M %p} {arrived.tzname()}",
             _short_age(elapsed),
         )
+        if not obj.urgent:
+            return age
+        return format_html('<strong class="inbox-urgent">Urgent</strong><br>{}', age)
 
-    @admin.display(description="repeat of")
+    @admin.display(description="repeat")
     def repeat_of(self, obj):
         if obj.duplicate_of is None:
             return "-"

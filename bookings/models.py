@@ -236,7 +236,8 @@ class Note(models.Model):
         ordering = ["created"]
 
     def __str__(self):
-        return f"Note by {self.author} at {self.created:%Y-%m-%d %H:%M}"
+        # In the time zone active for the page (the clinic's on staff screens), not UTC.
+        return f"Note by {self.author} at {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
 
 
 class ContactAttempt(models.Model):
@@ -259,7 +260,7 @@ class ContactAttempt(models.Model):
         verbose_name = "contact attempt"
 
     def __str__(self):
-        return f"{self.get_outcome_display()} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_outcome_display()} at {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class AccessLogEntry(models.Model):

@@ -121,7 +121,7 @@ def test_the_list_shows_how_many_tries_each_request_had(client, front_desk):
     for _ in range(2):
         services.log_contact_attempt(request=request, actor=front_desk, outcome="called_no_answer")
     response = client.get(INBOX)
-    assert '<td class="field-attempts">2</td>' in response.content.decode()
+    assert '<span class="inbox-tries">2 tries</span>' in response.content.decode()
 
 
 def test_first_try_sets_first_contact_time_and_moves_new_to_contacting(front_desk):
@@ -285,3 +285,21 @@ def test_logging_on_the_request_page_is_recorded_in_the_access_log(client, front
     request = make_consultation_request()
     log_on_page(client, request, "called_no_answer")
     assert AccessLogEntry.objects.filter(user=front_desk, request=request).exists()
+
+
+def test_notes_and_tries_on_the_request_page_are_in_the_clinics_time(client, front_desk):
+    profile = ClinicProfile.objects.load()
+    profile.time_zone = "America/New_York"
+    profile.save()
+    request = make_consultation_request()
+    note = services.add_note(request=request, author=front_desk, text="Left no message")
+    attempt = services.log_contact_attempt(
+        request=request, actor=front_desk, outcome="called_no_answer"
+    )
+    at_ten = datetime.datetime(2026, 1, 15, 15, 0, tzinfo=datetime.UTC)  # 10:00 AM in New York
+    type(note).objects.filter(pk=note.pk).update(created=at_ten)
+    ContactAttempt.objects.filter(pk=attempt.pk).update(at=at_ten)
+    page = client.get(f"{INBOX}{request.pk}/change/").content.decode()
+    assert "Note by frida at 2026-01-15 10:00" in page
+    assert "Called: no answer at 2026-01-15 10:00" in page
+    assert "15:00" not in page

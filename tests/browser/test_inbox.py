@@ -37,7 +37,15 @@ def test_front_desk_goes_from_home_to_an_urgent_request_logs_a_call_and_finds_by
     )
     urgent = aged(3, message="I want to die", ok_voicemail=False)
     routine = aged(30, email="r@example.com", phone="+15035550199")
-    ConsultationRequest.objects.filter(pk__in=[urgent.pk, routine.pk]).update(assigned_to=frida)
+    repeat = aged(1, first_name="Christabel", last_name="Pankhurst-Worthington")
+    assert repeat.duplicate_of == urgent  # the Repeat column shows a reference
+    ConsultationRequest.objects.filter(pk__in=[urgent.pk, routine.pk, repeat.pk]).update(
+        assigned_to=frida
+    )
+    # The widest references the alphabet allows, so the columns are measured at their widest.
+    for request, reference in ((urgent, "MWM-WMWM"), (routine, "WMW-MWMW"), (repeat, "WWM-MMWW")):
+        ConsultationRequest.objects.filter(pk=request.pk).update(reference=reference)
+        request.refresh_from_db()
     page.set_viewport_size(LAPTOP)
     sign_in(site, page, frida)
 
@@ -68,6 +76,12 @@ def test_front_desk_goes_from_home_to_an_urgent_request_logs_a_call_and_finds_by
     box = age.bounding_box()
     assert box["x"] + box["width"] <= LAPTOP["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    # Every default column fits: the results table does not scroll sideways either.
+    widths = page.evaluate(  # [scroll width, visible width, each column: its width]
+        "(r => [r.scrollWidth, r.clientWidth, ...[...r.querySelectorAll('thead th')]"
+        ".map(th => th.className + ':' + th.offsetWidth)])(document.querySelector('.results'))"
+    )
+    assert widths[0] <= widths[1], widths
 
     page.locator("#searchbar").fill(routine.reference.replace("-", " ").lower())
     page.locator("#searchbar").press("Enter")
