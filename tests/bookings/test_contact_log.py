@@ -303,3 +303,23 @@ def test_notes_and_tries_on_the_request_page_are_in_the_clinics_time(client, fro
     assert "Note by frida at 2026-01-15 10:00" in page
     assert "Called: no answer at 2026-01-15 10:00" in page
     assert "15:00" not in page
+
+
+def test_the_retention_clean_up_wipes_what_staff_wrote_on_each_try(front_desk):
+    request = make_consultation_request()
+    services.log_contact_attempt(
+        request=request, actor=front_desk, outcome="called_reached", note="spoke to Ada's wife"
+    )
+    services.update_requests(
+        requests=[request],
+        actor=front_desk,
+        status=Status.CLOSED,
+        follow_up_on=datetime.date(2026, 3, 9),
+    )
+    long_ago = timezone.now() - datetime.timedelta(days=1000)
+    ConsultationRequest.objects.filter(pk=request.pk).update(created=long_ago)
+    services.anonymise_requests(now=timezone.now(), days=730)
+    request.refresh_from_db()
+    attempt = request.contact_attempts.get()
+    assert (attempt.outcome, attempt.note, attempt.by) == ("called_reached", "", None)
+    assert (request.follow_up_on, request.first_contacted_at) == (None, None)
