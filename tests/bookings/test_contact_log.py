@@ -17,25 +17,11 @@ from tests.factories import (
     consultation_data,
     make_consultation_request,
     make_user,
-    sign_in_verified,
 )
 
 from .test_admin import INBOX, change_post, inbox
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def front_desk(client):
-    user = make_user(
-        username="frida",
-        first_name="Frida",
-        last_name="Kahlo",
-        is_staff=True,
-        groups=[Group.objects.get(name=FRONT_DESK)],
-    )
-    sign_in_verified(client, user)
-    return user
 
 
 def log_on_page(client, request, outcome, note=""):

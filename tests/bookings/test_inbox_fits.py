@@ -6,25 +6,12 @@ import pytest
 from django.contrib.auth.models import Group
 
 from bookings import services
-from staff.roles import EDITOR, FRONT_DESK
-from tests.factories import make_consultation_request, make_user, sign_in_verified
+from staff.roles import EDITOR
+from tests.factories import make_consultation_request, make_user
 
 from .test_admin import INBOX, inbox
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def front_desk(client):
-    user = make_user(
-        username="frida",
-        first_name="Frida",
-        last_name="Kahlo",
-        is_staff=True,
-        groups=[Group.objects.get(name=FRONT_DESK)],
-    )
-    sign_in_verified(client, user)
-    return user
 
 
 def test_the_state_filter_is_one_drop_down_not_51_links(client, front_desk):
