@@ -68,7 +68,7 @@ class Report:
             "",
             f"Machine: {self.machine}",
             "",
-            "Server: `make serve` (gunicorn, 2 gthread workers of 8 threads, DEBUG off, whitenoise, persistent "
+            "Server: `make serve` (gunicorn, 2 gthread workers, DEBUG off, whitenoise, persistent "
             "database connections). Load: `wrk -t2 -c16 -d10s --latency`, `Accept-Encoding: "
             "gzip, br`, after a 2 s warm-up; each target 3 times round-robin, shown as "
             "median (min-max). CPU = user+system time of the gunicorn workers per request. "

@@ -5,7 +5,7 @@ Usage: make bench   (or: scripts/with_postgres.sh .venv/bin/python bench/run.py)
 What it does, from a fresh clone:
 1. Installs wrk if missing (apt-get, as root) and uses the PostgreSQL in DATABASE_URL
    (`make bench` starts a throwaway cluster and removes it afterwards).
-2. Starts `scripts/serve.sh` (gunicorn, 2 gthread workers of 8 threads, DEBUG off, whitenoise, persistent
+2. Starts `scripts/serve.sh` (gunicorn, 2 gthread workers, DEBUG off, whitenoise, persistent
    database connections) on a free port; it migrates and loads the starter content.
 3. Adds 100,000 consultation requests spread over two years with realistic statuses.
 4. Warms every target, then loads each with `wrk -t2 -c16 -d10s` three times, round-robin:
