@@ -3,7 +3,6 @@
 import datetime
 import re
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -12,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+
+from clinic_site.phones import as_e164, for_display
 
 from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
 from .admin_filters import (
@@ -370,13 +371,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def phone_display(self, obj):
         if not obj.phone:
             return "-"
-        number = phonenumbers.parse(obj.phone)
-        region = phonenumbers.region_code_for_number(number)
-        style = phonenumbers.PhoneNumberFormat
-        shown = phonenumbers.format_number(
-            number, style.NATIONAL if region == "US" else style.INTERNATIONAL
-        )
-        return format_html('<a href="tel:{}">{}</a>', obj.phone, shown)
+        return format_html('<a href="tel:{}">{}</a>', obj.phone, for_display(obj.phone))
 
     @admin.display(description="assigned to", ordering="assigned_to__last_name")
     def assignee(self, obj):
@@ -556,17 +551,7 @@ def _exact_matches(queryset, term: str):
         return queryset.filter(email_normalised=services.normalise_email(term))
     if REFERENCE.fullmatch(term.upper()):
         return queryset.filter(reference=term.upper())
-    phone = _as_e164(term)
+    phone = as_e164(term)
     if phone:
         return queryset.filter(phone=phone)
     return None
-
-
-def _as_e164(term: str) -> str:
-    try:
-        number = phonenumbers.parse(term, "US")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

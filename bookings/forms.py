@@ -4,7 +4,6 @@ import re
 import time
 import uuid
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Layout, Size
 from django import forms
@@ -15,6 +14,8 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from clinic_site.phones import as_e164
 
 from .choices import BestTime, Condition, ContactMethod, HowHeard, USState
 from .models import MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, ConsultationRequest
@@ -300,15 +301,12 @@ class ConsultationForm(forms.ModelForm):
         value = self.cleaned_data["phone"].strip()
         if not value:
             return ""
-        try:
-            number = phonenumbers.parse(value, "US")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = as_e164(value)
+        if not number:
             raise forms.ValidationError(
                 "Enter a phone number we can call, like 503 555 0142 (with the area code)"
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return number
 
     def clean_came_from(self):
         """Keep an article path the visitor came from; quietly drop anything else."""

@@ -4,7 +4,6 @@ import datetime
 import warnings
 import zoneinfo
 
-import phonenumbers
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -14,6 +13,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from clinic_site.phones import as_e164
 
 from .rendering import render_markdown
 
@@ -59,11 +60,7 @@ _last_loaded: "ClinicProfile | None" = None
 
 def validate_phone_number(value: str) -> None:
     """Refuse a clinic phone number that a phone could not dial (it becomes a tel: link)."""
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if not as_e164(value):
         raise ValidationError(
             "Enter a phone number patients can call, with the area code, like (503) 555-0100."
         )
