@@ -57,6 +57,11 @@ pg_use_local_cluster() {
   local pg_port=${LOCAL_PG_PORT:-54329}
   mkdir -p "$PG_LOCAL_ROOT"
   if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PG_LOCAL_ROOT"; then
+    # A checkout in a private folder (such as one from mktemp -d) is mode 700: let the
+    # postgres user pass through it (search only, no reading) to reach .local/postgres.
+    chmod o+x "$(pwd)" "$PG_LOCAL_ROOT"
+  fi
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PG_LOCAL_ROOT"; then
     echo "error: running as root, the 'postgres' user must be able to reach $PG_LOCAL_ROOT." >&2
     echo "  Clone the project somewhere outside /root, or set DATABASE_URL to an existing server." >&2
     exit 1
