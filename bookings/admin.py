@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from clinic_site.phones import as_e164, for_display
 
-from . import admin_audit, services  # noqa: F401 (admin_audit registers the audit pages)
+from . import admin_audit, admin_metrics, services  # noqa: F401 (admin_audit registers pages)
 from .admin_filters import (
     AssignedFilter,
     ConditionFilter,
@@ -289,6 +290,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # old requests are anonymised (anonymise_requests), never deleted
+
+    def get_urls(self):
+        """Add the managers' numbers page (aggregate only) beside the inbox."""
+        metrics_view = self.admin_site.admin_view(admin_metrics.metrics_view)
+        return [
+            path("how-we-are-doing/", metrics_view, name="bookings_metrics"),
+            *super().get_urls(),
+        ]
 
     def lookup_allowed(self, lookup, value, request=None):
         """Allow only the filters the sidebar offers: no ?message__icontains=... by hand."""

@@ -125,6 +125,9 @@ class ConsultationRequest(models.Model):
     class Meta:
         verbose_name = "consultation request"
         ordering = ["-urgent", "created"]
+        permissions = [
+            ("view_metrics", "Can see the clinic's numbers (counts and times, no patient details)")
+        ]
         # Text columns are indexed here rather than with unique=True or db_index=True, which
         # also add a second, pattern-matching index per column: the inbox looks these up only
         # exactly, and every extra index is written on every submission.

@@ -122,6 +122,20 @@ class ClinicProfile(models.Model):
         default="America/Los_Angeles",
         help_text="The clinic's local time. Opening hours and callback times use it.",
     )
+    parking = models.TextField(
+        "parking", blank=True, help_text="Where to park, in a sentence or two. Shown on “Visit us”."
+    )
+    transit = models.TextField(
+        "public transport",
+        blank=True,
+        help_text="The nearest bus or train stops, in a sentence or two. Shown on “Visit us”.",
+    )
+    costs = models.TextField(
+        "costs page",
+        blank=True,
+        help_text="What care costs and how paying works, in Markdown like the articles. "
+        "Left empty, the site has no costs page.",
+    )
     crisis_message = models.CharField(
         max_length=200,
         default="In crisis or thinking about suicide? Help is there day and night.",
@@ -240,9 +254,28 @@ class Clinician(models.Model):
     )
     role = models.CharField(max_length=120, help_text="For example: Medical director.")
     bio = models.TextField(blank=True, help_text="Two or three plain sentences.")
+    photo = models.FileField(
+        upload_to="team/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="Optional portrait for the “Our team” page (JPEG, PNG or WebP, square).",
+    )
+    on_team_page = models.BooleanField(
+        "show on “Our team”",
+        default=True,
+        help_text="Untick for an outside reviewer who is not part of the clinic's team.",
+    )
+    is_sample = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A made-up entry of the demo clinic: the team page labels it “Sample”.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=100, help_text="Smaller numbers come first on the team page."
+    )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["order", "name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name

@@ -12,6 +12,7 @@ from django.apps import apps as global_apps
 
 FRONT_DESK = "Front desk"
 EDITOR = "Editor"
+MANAGER = "Manager"
 
 ROLES = {
     # Triage the inbox: read requests, change status/owner, add notes. No deleting, no articles.
@@ -21,6 +22,10 @@ ROLES = {
         ("bookings", "add_note"),
         ("bookings", "view_note"),
         ("bookings", "view_statuschange"),
+    ],
+    # See how the clinic is doing: counts and times only, never a request or a name.
+    MANAGER: [
+        ("bookings", "view_metrics"),
     ],
     # Write and update articles and the clinic's details. Never sees a request.
     EDITOR: [
