@@ -278,6 +278,7 @@ class AccessLogEntry(models.Model):
         CHANGE = "change", "Request page"
         HISTORY = "history", "History page"
         HOME = "home", "Staff home"
+        METRICS = "metrics", "Clinic's numbers (download)"
 
     request = models.ForeignKey(
         ConsultationRequest,
