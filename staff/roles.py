@@ -24,8 +24,9 @@ ROLES = {
         ("bookings", "view_statuschange"),
     ],
     # See how the clinic is doing: counts and times only, never a request or a name.
+    # (An entry may name the model a permission belongs to as a third item.)
     MANAGER: [
-        ("bookings", "view_metrics"),
+        ("bookings", "view_metrics", "consultationrequest"),
     ],
     # Write and update articles and the clinic's details. Never sees a request.
     EDITOR: [
@@ -49,13 +50,18 @@ def sync_roles(apps=global_apps, using="default") -> None:
     Group = apps.get_model("auth", "Group")
     for name, permissions in ROLES.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        found = [p for p in (_permission(apps, using, *pair) for pair in permissions) if p]
+        found = [p for p in (_permission(apps, using, *entry) for entry in permissions) if p]
         group.permissions.add(*found)
 
 
-def _permission(apps, using, app_label: str, codename: str):
-    """Return the permission, creating it if its model exists but it does not yet."""
-    action, model_name = codename.split("_", 1)
+def _permission(apps, using, app_label: str, codename: str, model_name: str = ""):
+    """Return the permission, creating it if its model exists but it does not yet.
+
+    The model is the codename's second half ("view_note": note) unless named, as a model's own
+    extra permission ("view_metrics", on consultationrequest) must be.
+    """
+    action, default_model_name = codename.split("_", 1)
+    model_name = model_name or default_model_name
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
@@ -68,6 +74,10 @@ def _permission(apps, using, app_label: str, codename: str):
     permission, _ = Permission.objects.using(using).get_or_create(
         content_type=content_type,
         codename=codename,
-        defaults={"name": f"Can {action} {model._meta.verbose_name}"},
+        defaults={
+            "name": dict(model._meta.permissions).get(
+                codename, f"Can {action} {model._meta.verbose_name}"
+            )
+        },
     )
     return permission
