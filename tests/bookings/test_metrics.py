@@ -225,7 +225,8 @@ def test_front_desk_and_editors_cannot_see_the_numbers(client, clinic):
     assert "How the clinic is doing" not in client.get("/admin/").content.decode()
 
 
-def test_the_admin_home_links_managers_to_the_numbers(client, clinic):
+def test_a_managers_home_offers_the_numbers_without_a_permission_warning(client, clinic):
     sign_in_verified(client, manager())
     home = client.get("/admin/").content.decode()
     assert NUMBERS in home
+    assert "have permission to view or edit anything" not in home
