@@ -19,6 +19,14 @@ from .choices import (
     Status,
     USState,
 )
+from .scheduling_models import (  # noqa: F401 (the app's models are the ones models.py holds)
+    CallBooking,
+    Caller,
+    CallHours,
+    CallStatus,
+    SchedulingSettings,
+    TimeOff,
+)
 
 MESSAGE_MAX_LENGTH = 2000
 NAME_MAX_LENGTH = 100

@@ -1,0 +1,132 @@
+"""Free call times, from wall-clock weekly hours to exact moments: a pure function, no database.
+
+Weekly hours are wall-clock times in the clinic's zone ("Mondays 9 am to 12 pm"), so a slot's
+wall time stays put across a daylight-saving change and its moment in UTC moves. Two days a
+year a wall time is not one moment:
+- Spring forward: a wall time in the skipped hour (2:00 to 2:59 am in the US) does not exist.
+  No slot is offered there; the rule's other times that day are.
+- Fall back: a wall time in the repeated hour (1:00 to 1:59 am in the US) happens twice. The
+  first (daylight) one is offered and the repeat is not, so a patient never sees "1:30 am"
+  twice and cannot pick the wrong one.
+Hours that end at a skipped or repeated time end at its earlier moment, never later.
+
+A slot fits when the call ends by the end of the weekly hours, and when the call plus the
+buffer after it overlaps nothing busy: the caller's booked calls (buffers included), their time
+off, and the clinic's closures. That is the same rule the database's exclusion constraint holds
+for bookings, so a slot shown free can only be lost to someone booking it first.
+"""
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+UTC = datetime.UTC
+
+Span = tuple[datetime.datetime, datetime.datetime]  # [start, end), aware
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """One caller's hours on one weekday (Monday = 0), in the clinic's wall-clock time."""
+
+    weekday: int
+    starts_at: datetime.time
+    ends_at: datetime.time
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How calls are laid out: their length, the gap after each, notice and how far ahead."""
+
+    call: datetime.timedelta
+    buffer: datetime.timedelta
+    notice: datetime.timedelta
+    horizon_days: int
+    tz: zoneinfo.ZoneInfo
+
+    @property
+    def step(self) -> datetime.timedelta:
+        return self.call + self.buffer
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A free call time (aware, UTC) and a caller who is free then."""
+
+    start: datetime.datetime
+    caller_id: int
+
+
+def wall_time(day: datetime.date, time: datetime.time, tz: zoneinfo.ZoneInfo):
+    """Return the moment `day` at `time` in `tz`: the first if repeated, None if skipped."""
+    local = datetime.datetime.combine(day, time, tzinfo=tz)  # fold=0: the first occurrence
+    moment = local.astimezone(UTC)
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None  # in the spring-forward gap: the clock never shows this time
+    return moment
+
+
+def days_open(*, now: datetime.datetime, rules: Rules) -> list[datetime.date]:
+    """Return the clinic's dates a slot may fall on: today there and the horizon's days after."""
+    today = now.astimezone(rules.tz).date()
+    return [today + datetime.timedelta(days=n) for n in range(rules.horizon_days)]
+
+
+def free_slots(
+    *,
+    now: datetime.datetime,
+    rules: Rules,
+    hours: Mapping[int, Sequence[WeeklyHours]],
+    busy: Mapping[int, Iterable[Span]] | None = None,
+    closures: Iterable[Span] = (),
+) -> list[Slot]:
+    """Return every free slot from `now` + notice to the end of the window, earliest first.
+
+    `hours` and `busy` are keyed by caller id; `closures` close the whole clinic.
+    """
+    earliest = now + rules.notice
+    closed = sorted(closures)
+    slots = []
+    for caller_id, caller_hours in hours.items():
+        taken = sorted([*(busy or {}).get(caller_id, ()), *closed])
+        for start in _starts(now=now, rules=rules, hours=caller_hours):
+            if start >= earliest and not _overlaps(start, start + rules.step, taken):
+                slots.append(Slot(start=start, caller_id=caller_id))
+    return sorted(slots)
+
+
+def _starts(*, now, rules: Rules, hours: Sequence[WeeklyHours]):
+    """Yield each call start in the weekly hours over the window, busy or not."""
+    for day in days_open(now=now, rules=rules):
+        for rule in hours:
+            if rule.weekday != day.weekday():
+                continue
+            yield from _starts_in(day, rule, rules)
+
+
+def _starts_in(day: datetime.date, rule: WeeklyHours, rules: Rules):
+    end = _end_moment(day, rule.ends_at, rules.tz)
+    local = datetime.datetime.combine(day, rule.starts_at)
+    last = datetime.datetime.combine(day, rule.ends_at)
+    while local < last:
+        start = wall_time(day, local.time(), rules.tz)
+        if start is not None and start + rules.call <= end:
+            yield start
+        local += rules.step  # wall-clock steps: 9:00, 9:20 ... whatever the offset that day
+
+
+def _end_moment(day, time, tz) -> datetime.datetime:
+    """Return when hours ending at `time` end: the earlier moment if skipped or repeated."""
+    local = datetime.datetime.combine(day, time, tzinfo=tz)
+    return min(local.astimezone(UTC), local.replace(fold=1).astimezone(UTC))
+
+
+def _overlaps(start, end, spans: Sequence[Span]) -> bool:
+    """Return whether [start, end) overlaps any of the sorted `spans`."""
+    for span_start, span_end in spans:
+        if span_start >= end:
+            return False
+        if span_end > start:
+            return True
+    return False
