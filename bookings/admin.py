@@ -15,7 +15,12 @@ from django.utils.html import format_html
 
 from clinic_site.phones import as_e164, for_display
 
-from . import admin_audit, admin_metrics, services  # noqa: F401 (admin_audit registers pages)
+from . import (  # noqa: F401 (admin_audit and admin_scheduling register pages)
+    admin_audit,
+    admin_metrics,
+    admin_scheduling,
+    services,
+)
 from .admin_filters import (
     AssignedFilter,
     ConditionFilter,

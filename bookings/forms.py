@@ -1,5 +1,6 @@
 """The consultation request form: what a worried patient fills in, checked kindly."""
 
+import datetime
 import re
 import time
 import uuid
@@ -19,6 +20,7 @@ from clinic_site.phones import as_e164
 
 from .choices import BestTime, Condition, ContactMethod, HowHeard, USState
 from .models import MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, ConsultationRequest
+from .scheduling import parse_call_time
 
 TOKEN_SALT = "bookings.consultation-form"
 # Control characters (tabs and line breaks are allowed in the message only).
@@ -30,6 +32,8 @@ CONTROL_MESSAGE = (
 NAME_TOO_LONG = f"Please shorten this to {NAME_MAX_LENGTH} characters or fewer"
 # Only a doctored or very old page sends an answer that is not on the list.
 PICK_FROM_LIST = "Choose from the answers listed"
+# The "Call me back when you can" answer to "when shall we call?"; any other is a call time.
+CALLBACK = "callback"
 # The article a visitor followed the consultation link from: a /learn/<slug>/ path, no more.
 ARTICLE_PATH = re.compile(r"/learn/[a-z0-9]+(?:-[a-z0-9]+)*/")
 
@@ -217,8 +221,17 @@ class ConsultationForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scheduling: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if scheduling:
+            # Laid out by templates/bookings/_call_time.html, not by crispy-forms: its times
+            # change by the minute, while the rest of the empty form is the same for everyone.
+            self.fields["call_at"] = forms.CharField(
+                label="When shall we call you?",
+                error_messages=messages(
+                    "Choose a time for your free call, or “Call me back when you can”"
+                ),
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token
@@ -308,6 +321,16 @@ class ConsultationForm(forms.ModelForm):
             )
         return number
 
+    def clean_call_at(self) -> datetime.datetime | None:
+        """Return the call time picked (aware, UTC), or None for "call me back"."""
+        value = self.cleaned_data["call_at"]
+        if value == CALLBACK:
+            return None
+        try:
+            return parse_call_time(value)
+        except ValueError:
+            raise forms.ValidationError(PICK_FROM_LIST) from None
+
     def clean_came_from(self):
         """Keep an article path the visitor came from; quietly drop anything else."""
         return article_path(self.cleaned_data["came_from"])
@@ -319,6 +342,8 @@ class ConsultationForm(forms.ModelForm):
         if method == ContactMethod.TEXT:
             # Choosing texts is a yes to texts: asking them to tick a second box is no kinder.
             cleaned["ok_text"] = True
+        if cleaned.get("call_at") and not phone and "phone" not in self.errors:
+            self.add_error("phone", "Enter your phone number, so we can call you at your time")
         if "email" in self.errors or "phone" in self.errors:
             return cleaned
         if not email and not phone:

@@ -287,6 +287,7 @@ class AccessLogEntry(models.Model):
         HISTORY = "history", "History page"
         HOME = "home", "Staff home"
         METRICS = "metrics", "Clinic's numbers (download)"
+        AGENDA = "agenda", "Call agenda"
 
     request = models.ForeignKey(
         ConsultationRequest,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from clinic_site.crisis import mentions_crisis
 from staff.roles import FRONT_DESK
 
-from . import tasks
+from . import scheduling, tasks
 from .choices import OPEN_STATUSES, REACHED_OUTCOMES, ContactOutcome, Status
 from .models import (
     AccessLogEntry,
@@ -47,9 +47,13 @@ def normalise_email(email: str) -> str:
 
 
 def submit_consultation_request(
-    *, data: dict, form_token: uuid.UUID, spam_reason: str = ""
+    *,
+    data: dict,
+    form_token: uuid.UUID,
+    spam_reason: str = "",
+    call_at: datetime.datetime | None = None,
 ) -> ConsultationRequest:
-    """Store a request and queue its notifications, once per form token.
+    """Store a request (and book its call at `call_at`), queue its notifications, once per token.
 
     `data` holds the model's fields as the patient's form cleaned them. A second submit of the
     same form (double click, retry after a timeout) returns the request the first one stored.
@@ -64,6 +68,10 @@ def submit_consultation_request(
     the token back tells which happened: our reference means this call stored it, another
     means a repeat, none means only the reference was taken (about one in six billion) and
     the next draw runs.
+
+    When the patient picked a call time, the call is booked in the same transaction: if
+    nobody is free then any more (someone booked it a moment before), scheduling.SlotTaken
+    is raised and nothing is stored, so the form can be shown again with all their answers.
     """
     existing = ConsultationRequest.objects.filter(form_token=form_token).first()
     if existing is not None:
@@ -78,6 +86,8 @@ def submit_consultation_request(
             if stored is not None:
                 StatusChange.objects.create(request=stored, from_status="", to_status=stored.status)
                 if not spam_reason:
+                    if call_at is not None:
+                        scheduling.book_call(request=stored, start=call_at)
                     tasks.enqueue_notifications(stored)
                 return stored
     raise IntegrityError("No free reference after 5 draws")

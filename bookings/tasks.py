@@ -22,7 +22,13 @@ from django_tasks import task
 from . import emails
 
 logger = logging.getLogger(__name__)
-KINDS = {"staff": emails.staff_email, "patient": emails.patient_email}
+KINDS = {
+    "staff": emails.staff_email,
+    "patient": emails.patient_email,
+    "call_moved": emails.call_moved_email,
+    "call_cancelled": emails.call_cancelled_email,
+    "call_reminder": emails.call_reminder_email,
+}
 MAX_DELAY = datetime.timedelta(hours=1)
 
 
@@ -33,6 +39,15 @@ def enqueue_notifications(request) -> None:
     """
     kinds = ["staff", "patient"] if request.email else ["staff"]
     send_notifications.enqueue(request_id=request.pk, kinds=kinds)
+
+
+def enqueue_call_email(booking, *, kind: str) -> None:
+    """Queue the email telling the patient their call was moved or cancelled, or a reminder.
+
+    Only to a patient who gave an email address; the front desk tells the others by phone.
+    """
+    if booking.request.email:
+        send_notifications.enqueue(request_id=booking.request_id, kinds=[f"call_{kind}"])
 
 
 def retry_delay(attempt: int) -> datetime.timedelta:

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -15,7 +16,11 @@ from clinic_site import ratelimit
 from clinic_site.views import render_error_page
 from pages.models import ClinicProfile
 
+from . import scheduling
+from .calendar_file import call_calendar
+from .call_times import call_times
 from .choices import Status
+from .emails import booked_call
 from .forms import ConsultationForm, article_path, new_form_token
 from .models import ConsultationRequest
 from .next_contact import next_contact
@@ -47,6 +52,21 @@ class ConsultationView(FormView):
         came_from = article_path(self.request.GET.get("from", ""))
         return {"token": new_form_token(), "came_from": came_from}
 
+    def get_form_kwargs(self):
+        self.offer = scheduling.offer()
+        return {**super().get_form_kwargs(), "scheduling": self.offer is not None}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.offer is not None:
+            form = context["form"]
+            context["call_times"] = call_times(
+                self.offer,
+                picked=form["call_at"].value() if form.is_bound else None,
+                page=None if form.is_bound else self.request.GET.get("dates", ""),
+            )
+        return context
+
     def form_valid(self, form):
         if not ratelimit.allow(
             self.request, scope="consultation", rate=settings.CONSULTATION_RATE_LIMIT
@@ -57,8 +77,13 @@ class ConsultationView(FormView):
         token_id, spam_reason = form.spam_check()
         try:
             consultation_request = submit_consultation_request(
-                data=form.request_data(), form_token=token_id, spam_reason=spam_reason
+                data=form.request_data(),
+                form_token=token_id,
+                spam_reason=spam_reason,
+                call_at=form.cleaned_data.get("call_at"),
             )
+        except scheduling.SlotTaken as taken:
+            return self.slot_taken(form, wanted=taken.args[0])
         except (OperationalError, InterfaceError):
             # Say so plainly and give the phone number: never a 500, never a confirmation. If
             # the connection broke during the commit itself the row may exist; the form token
@@ -68,6 +93,13 @@ class ConsultationView(FormView):
         if consultation_request.status == Status.SPAM:
             return render(self.request, "bookings/held.html")
         return confirmation_redirect(consultation_request)
+
+    def slot_taken(self, form, *, wanted):
+        """Show the form again, answers kept, with the nearest free times: 409, never a 500."""
+        self.offer = scheduling.offer()
+        nearest = scheduling.nearest(self.offer.times, wanted) if self.offer else []
+        context = self.get_context_data(form=form, slot_taken=True, nearest=nearest)
+        return self.render_to_response(context, status=409)
 
 
 consultation = ConsultationView.as_view()
@@ -114,8 +146,26 @@ def thanks(request):
         closes_at=clinic.closes_at,
         tz=clinic.tz,
     )
-    context = {"consultation_request": consultation_request, "estimate": estimate}
+    booking = booked_call(consultation_request)
+    context = {
+        "consultation_request": consultation_request,
+        "estimate": estimate,
+        "call_time": scheduling.call_time_text(booking) if booking else "",
+    }
     return render(request, "bookings/thanks.html", context)
+
+
+@never_cache
+@require_safe
+def thanks_calendar(request):
+    """Return the booked call's calendar file, for the request this browser sent."""
+    consultation_request = _request_sent_from_this_browser(request)
+    booking = booked_call(consultation_request) if consultation_request else None
+    if booking is None:
+        return redirect("bookings:thanks")
+    response = HttpResponse(call_calendar(booking), content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="call.ics"'
+    return response
 
 
 def _request_sent_from_this_browser(request) -> ConsultationRequest | None:

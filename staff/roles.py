@@ -22,6 +22,20 @@ ROLES = {
         ("bookings", "add_note"),
         ("bookings", "view_note"),
         ("bookings", "view_statuschange"),
+        # Call scheduling: the agenda, cancelling calls, callers' hours and time off.
+        ("bookings", "view_callbooking"),
+        ("bookings", "change_callbooking"),
+        ("bookings", "view_caller"),
+        ("bookings", "change_caller"),
+        ("bookings", "view_callhours"),
+        ("bookings", "add_callhours"),
+        ("bookings", "change_callhours"),
+        ("bookings", "delete_callhours"),
+        ("bookings", "view_timeoff"),
+        ("bookings", "add_timeoff"),
+        ("bookings", "change_timeoff"),
+        ("bookings", "delete_timeoff"),
+        ("bookings", "view_schedulingsettings"),
     ],
     # See how the clinic is doing: counts and times only, never a request or a name.
     # (An entry may name the model a permission belongs to as a third item.)

@@ -148,3 +148,14 @@ def browser_login_verified_staff(page, base_url, *, password="correct horse batt
     page.click("input[type=submit]")
     page.wait_for_url(f"{base_url}/{settings.ADMIN_PATH}")
     return user
+
+
+def make_caller(*, username="carol", hours=None):
+    """Create a caller who takes calls `hours` [(weekday, start, end)], by default all day daily."""
+    from bookings.models import Caller, CallHours
+
+    user = make_user(username=username, is_staff=True)
+    caller = Caller.objects.create(user=user, display_name=username.title())
+    for weekday, start, end in hours or [(day, "00:00", "23:59") for day in range(7)]:
+        CallHours.objects.create(caller=caller, weekday=weekday, starts_at=start, ends_at=end)
+    return caller

@@ -6,16 +6,20 @@ admin (users, groups, two-factor devices, sign-in attempts, tasks, redirects, si
 superusers only.
 """
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.test import RequestFactory
 
-from bookings.models import RetentionRun
+from bookings.models import CallBooking, RetentionRun, TimeOff
 from pages.models import ClinicProfile
 from staff.roles import EDITOR, FRONT_DESK
 from tests.factories import (
     make_article,
+    make_caller,
     make_clinician,
     make_consultation_request,
     make_user,
@@ -27,6 +31,7 @@ pytestmark = pytest.mark.django_db
 SUPERUSER = "superuser"
 ROLES = (SUPERUSER, FRONT_DESK, EDITOR)
 OK, DENIED, TO_THE_ONE_PROFILE = 200, 403, 302
+HOUR = datetime.timedelta(hours=1)
 
 # model label: {role: (list and search, add, change)}
 EXPECTED = {
@@ -60,6 +65,28 @@ EXPECTED = {
         FRONT_DESK: (DENIED, DENIED, DENIED),
         EDITOR: (OK, OK, OK),
     },
+    # Call scheduling: the front desk keeps the agenda, hours and time off; the settings and
+    # who takes calls are theirs to read.
+    "bookings.schedulingsettings": {
+        SUPERUSER: (TO_THE_ONE_PROFILE, DENIED, OK),
+        FRONT_DESK: (TO_THE_ONE_PROFILE, DENIED, OK),
+        EDITOR: (DENIED, DENIED, DENIED),
+    },
+    "bookings.caller": {
+        SUPERUSER: (OK, OK, OK),
+        FRONT_DESK: (OK, DENIED, OK),
+        EDITOR: (DENIED, DENIED, DENIED),
+    },
+    "bookings.timeoff": {
+        SUPERUSER: (OK, OK, OK),
+        FRONT_DESK: (OK, OK, OK),
+        EDITOR: (DENIED, DENIED, DENIED),
+    },
+    "bookings.callbooking": {
+        SUPERUSER: (OK, DENIED, OK),
+        FRONT_DESK: (OK, DENIED, OK),
+        EDITOR: (DENIED, DENIED, DENIED),
+    },
 }
 
 
@@ -74,6 +101,12 @@ def one_of_everything(admin_user):
     from bookings.services import record_access
 
     record_access(request=request, user=admin_user)
+    caller = make_caller()
+    TimeOff.objects.create(caller=caller, starts=request.created, ends=request.created + HOUR)
+    span = DateTimeTZRange(request.created, request.created + HOUR)
+    CallBooking.objects.create(
+        request=request, caller=caller, during=span, blocked=span, manage_key="k"
+    )
 
 
 def registered_admins():

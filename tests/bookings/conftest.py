@@ -17,3 +17,13 @@ def front_desk(client):
     )
     sign_in_verified(client, user)
     return user
+
+
+@pytest.fixture
+def scheduling_on(db):
+    """Switch self-scheduling on with one caller free all day, every day: return the caller."""
+    from bookings.models import SchedulingSettings
+    from tests.factories import make_caller
+
+    SchedulingSettings.objects.update_or_create(pk=1, defaults={"enabled": True})
+    return make_caller()

@@ -1,0 +1,52 @@
+"""The free call times as the patient sees them: by day, in the clinic's zone, a page at a time."""
+
+import datetime
+import itertools
+
+from pages.models import US_TIME_ZONES
+
+from . import scheduling
+from .forms import CALLBACK
+
+# Days with free call times shown per page of the form: enough to choose, light on a phone.
+DAYS_PER_PAGE = 3
+
+
+def call_times(offer: scheduling.Offer, *, picked: str | None, page: str | None) -> dict:
+    """Return the free times to show, by day in the clinic's zone, a page of days at a time.
+
+    An empty form shows DAYS_PER_PAGE days per page (?dates=2 for the next). With no `page`
+    (a form shown again with answers) every day is shown, so that no link can lose what the
+    patient typed.
+    """
+    tz = offer.rules.tz
+    days = [
+        (day, [_call_time(time, tz, picked) for time in times])
+        for day, times in itertools.groupby(
+            offer.times, key=lambda time: time.astimezone(tz).date()
+        )
+    ]
+    number = int(page) if page and page.isdigit() and 0 < int(page) <= 1000 else 1
+    if page is not None:
+        first = (number - 1) * DAYS_PER_PAGE
+        later = len(days) > first + DAYS_PER_PAGE
+        days = days[first : first + DAYS_PER_PAGE]
+    else:
+        later = False
+    return {
+        "days": days,
+        "next_page": number + 1 if later else None,
+        "callback": CALLBACK,
+        "callback_picked": picked == CALLBACK,
+        "zone": tz.key,
+        "zone_name": dict(US_TIME_ZONES).get(tz.key, tz.key),
+        "notice_hours": offer.rules.notice.total_seconds() // 3600,
+        "call_minutes": int(offer.rules.call.total_seconds() // 60),
+    }
+
+
+def _call_time(time, tz, picked) -> dict:
+    value = time.astimezone(datetime.UTC).strftime(scheduling.CALL_TIME_FORMAT)
+    local = time.astimezone(tz)
+    label = f"{local:%-I:%M} {'am' if local.hour < 12 else 'pm'}"
+    return {"value": value, "label": label, "checked": value == picked}

@@ -1,0 +1,219 @@
+"""Booking consultation calls: the free times now, booking one, and moving or cancelling it.
+
+The free times come from bookings/slots.py (a pure function) fed with the admin's rules. The
+database has the last word on double booking: CallBooking's exclusion constraint refuses a
+second booked call overlapping a caller's call (break included), so two patients who pick the
+same time at the same moment get one call and one "just taken" page, never two calls.
+
+A booking's manage link works like Django's password-reset links: it carries a random key that
+finds the booking and an HMAC of it made with SECRET_KEY, so what the database holds is not
+enough to forge a link. A new key (so a new link) is drawn when the call is moved.
+"""
+
+import datetime
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from pages.models import US_TIME_ZONES, ClinicProfile
+
+from . import slots
+from .models import CallBooking, CallHours, CallStatus, SchedulingSettings, TimeOff
+
+MANAGE_SALT = "bookings.manage-call"
+CALL_TIME_FORMAT = "%Y-%m-%dT%H:%MZ"  # a call time in a form: UTC, to the minute, nothing else
+NEAREST_COUNT = 3
+
+
+class SlotTaken(Exception):
+    """Nobody is free at the time picked any more (booked just now, or now too soon)."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the form offers: the free call times, and the rules they were laid out by."""
+
+    times: list[datetime.datetime]
+    rules: slots.Rules
+    too_soon_until: datetime.datetime  # nothing is offered before this (minimum notice)
+
+
+def scheduling_settings() -> SchedulingSettings | None:
+    """Return the scheduling settings if patients may pick a time online, else None."""
+    found = SchedulingSettings.objects.load()
+    return found if found.enabled else None
+
+
+def rules_from(found: SchedulingSettings, tz) -> slots.Rules:
+    """Return the pure slot rules for these settings, in the clinic's time zone."""
+    return slots.Rules(
+        call=datetime.timedelta(minutes=found.call_minutes),
+        buffer=datetime.timedelta(minutes=found.buffer_minutes),
+        notice=datetime.timedelta(hours=found.notice_hours),
+        horizon_days=found.horizon_days,
+        tz=tz,
+    )
+
+
+def free_slots(*, now: datetime.datetime | None = None) -> tuple[list[slots.Slot], slots.Rules]:
+    """Return every free (time, caller) over the booking window, and the rules used."""
+    found = SchedulingSettings.objects.load()
+    now = now or timezone.now()
+    rules = rules_from(found, ClinicProfile.objects.load().tz)
+    window_end = now + datetime.timedelta(days=rules.horizon_days + 1)
+    hours = _weekly_hours()
+    busy, closures = _busy(now=now, until=window_end, callers=hours.keys())
+    return slots.free_slots(now=now, rules=rules, hours=hours, busy=busy, closures=closures), rules
+
+
+def offer(*, now: datetime.datetime | None = None) -> Offer | None:
+    """Return the call times to offer on the form, or None when scheduling is switched off."""
+    if scheduling_settings() is None:
+        return None
+    now = now or timezone.now()
+    found, rules = free_slots(now=now)
+    times = sorted({slot.start for slot in found})
+    return Offer(times=times, rules=rules, too_soon_until=now + rules.notice)
+
+
+def parse_call_time(value: str) -> datetime.datetime:
+    """Return the call time a form sent (aware, UTC); ValueError if it is not one."""
+    return datetime.datetime.strptime(value, CALL_TIME_FORMAT).replace(tzinfo=datetime.UTC)
+
+
+def nearest(times: list[datetime.datetime], wanted: datetime.datetime) -> list[datetime.datetime]:
+    """Return the NEAREST_COUNT free times closest to the one wanted, in time order."""
+    closest = sorted(times, key=lambda time: abs(time - wanted))[:NEAREST_COUNT]
+    return sorted(closest)
+
+
+def _weekly_hours() -> dict[int, list[slots.WeeklyHours]]:
+    hours = defaultdict(list)
+    for row in CallHours.objects.filter(caller__active=True):
+        hours[row.caller_id].append(slots.WeeklyHours(row.weekday, row.starts_at, row.ends_at))
+    return hours
+
+
+def _busy(*, now, until, callers):
+    """Return each caller's busy spans and the clinic's closures between now and `until`."""
+    busy = defaultdict(list)
+    calls = CallBooking.objects.booked().filter(
+        caller__in=list(callers), blocked__overlap=DateTimeTZRange(now, until)
+    )
+    for caller_id, blocked in calls.values_list("caller_id", "blocked"):
+        busy[caller_id].append((blocked.lower, blocked.upper))
+    closures = []
+    for caller_id, starts, ends in TimeOff.objects.filter(
+        ends__gt=now, starts__lt=until
+    ).values_list("caller_id", "starts", "ends"):
+        (busy[caller_id] if caller_id else closures).append((starts, ends))
+    return busy, closures
+
+
+def book_call(*, request, start: datetime.datetime) -> CallBooking:
+    """Book the call at `start` for `request` with a caller free then, or raise SlotTaken.
+
+    Run inside the caller's transaction: each try is a savepoint, so a lost race leaves the
+    transaction usable, and the booking commits (or not) with the request.
+    """
+    found, rules = free_slots()
+    for slot in (slot for slot in found if slot.start == start):
+        booking = CallBooking(request=request, caller_id=slot.caller_id, manage_key=_new_key())
+        _place(booking, start, rules)
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError:
+            continue  # this caller was booked at that time a moment ago: try the next one
+        return booking
+    raise SlotTaken(start)
+
+
+def _place(booking: CallBooking, start: datetime.datetime, rules: slots.Rules) -> None:
+    booking.during = DateTimeTZRange(start, start + rules.call)
+    booking.blocked = DateTimeTZRange(start, start + rules.step)
+
+
+def _new_key() -> str:
+    return secrets.token_hex(16)
+
+
+def manage_token(booking: CallBooking) -> str:
+    """Return the secret part of the booking's manage link (changes when the call moves)."""
+    mac = salted_hmac(MANAGE_SALT, f"{booking.pk}:{booking.manage_key}", algorithm="sha256")
+    return f"{booking.manage_key}-{mac.hexdigest()[:32]}"
+
+
+def booking_for_token(token: str) -> CallBooking | None:
+    """Return the booking a manage link names, if the link is genuine and current."""
+    key, _, _mac = token.partition("-")
+    booking = CallBooking.objects.select_related("request").filter(manage_key=key).first()
+    if booking is None or not constant_time_compare(manage_token(booking), token):
+        return None
+    return booking
+
+
+def call_time_text(booking: CallBooking) -> str:
+    """Return when the call is, in the clinic's zone: 'Tuesday 1 December at 9:00 am (...)'."""
+    tz = ClinicProfile.objects.load().tz
+    return time_text(booking.starts, tz)
+
+
+def time_text(moment: datetime.datetime, tz) -> str:
+    """Return a moment as patients read it, in `tz`, with the zone's plain name."""
+    local = moment.astimezone(tz)
+    zone = dict(US_TIME_ZONES).get(tz.key, tz.key)
+    return f"{local:%A %-d %B} at {local:%-I:%M} {'am' if local.hour < 12 else 'pm'} ({zone} time)"
+
+
+def link_is_live(booking: CallBooking, *, now: datetime.datetime | None = None) -> bool:
+    """Return whether the patient may still move or cancel the call (until it has ended)."""
+    return booking.status == CallStatus.BOOKED and (now or timezone.now()) < booking.ends
+
+
+def cancel_call(*, booking: CallBooking) -> None:
+    """Cancel a booked call and tell the patient's calendar (a new SEQUENCE, METHOD:CANCEL)."""
+    from . import tasks
+
+    with transaction.atomic():
+        booking.status = CallStatus.CANCELLED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated"])
+        tasks.enqueue_call_email(booking, kind="cancelled")
+
+
+def move_call(*, booking: CallBooking, start: datetime.datetime) -> CallBooking:
+    """Move a booked call to `start` (SlotTaken if nobody is free then); a new link is made.
+
+    Inside one transaction the old time is released first, so the call can move by a few
+    minutes, then the new time is taken under the same constraint as any booking. When the
+    move fails nothing changes, in the database or in `booking`.
+    """
+    from . import tasks
+
+    try:
+        with transaction.atomic():
+            booking.status = CallStatus.CANCELLED
+            booking.save(update_fields=["status"])  # frees its time for the check below
+            found, rules = free_slots()
+            sequence, key = booking.sequence + 1, _new_key()
+            for slot in (slot for slot in found if slot.start == start):
+                booking.caller_id, booking.status = slot.caller_id, CallStatus.BOOKED
+                booking.sequence, booking.manage_key = sequence, key
+                _place(booking, start, rules)
+                try:
+                    with transaction.atomic():
+                        booking.save()
+                except IntegrityError:
+                    continue
+                tasks.enqueue_call_email(booking, kind="moved")
+                return booking
+            raise SlotTaken(start)
+    except SlotTaken:
+        booking.refresh_from_db()
+        raise
