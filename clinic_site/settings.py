@@ -396,6 +396,19 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 10)
 # The first retry waits this many seconds; each later one waits twice as long, up to an hour.
 NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
 
+# Articles: clinical sign-off (see "Editing articles" in the README)
+# On (the default), an article's text goes live only with a clinician's approval of that exact
+# text. Off only for a site with no clinical content to sign off.
+REQUIRE_CLINICAL_APPROVAL = env_bool("REQUIRE_CLINICAL_APPROVAL", True)
+# Days an outside reviewer's emailed link works before it expires.
+REVIEW_LINK_DAYS = env_int("REVIEW_LINK_DAYS", 7)
+# The weekly review digest lists articles due for review within this many days.
+REVIEW_DUE_SOON_DAYS = env_int("REVIEW_DUE_SOON_DAYS", 30)
+# Articles overdue for review by more than this many days are escalated to the medical director.
+REVIEW_ESCALATION_DAYS = env_int("REVIEW_ESCALATION_DAYS", 30)
+# The medical director's email, for escalations; empty: the digest says nobody was told.
+MEDICAL_DIRECTOR_EMAIL = env("MEDICAL_DIRECTOR_EMAIL", "")
+
 # Logging
 # One line per event on stderr, for the process manager to collect. Request bodies and form
 # values are never logged: they may hold health information.

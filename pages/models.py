@@ -1,9 +1,12 @@
-"""Content models: the clinic's identity (one row), and the articles."""
+"""Content models: the clinic's identity (one row), the articles and their clinical sign-off."""
 
 import datetime
+import hashlib
+import json
 import warnings
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -283,23 +286,32 @@ class Clinician(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Return the articles the public may see: published, with a publish date reached."""
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+        """Return the articles the public may see: on the site, with a publish date reached.
+
+        The public only ever reads an article's live version (`live`), never its working draft.
+        """
+        return self.filter(
+            status=Status.PUBLISHED, publish_at__lte=timezone.now(), live__isnull=False
+        )
 
     def in_review_state(self, state: str):
-        """Return the articles whose clinical review is in `state` (a ReviewState value)."""
-        reviewed = models.Q(reviewed_by__isnull=False, last_reviewed__isnull=False)
-        today = timezone.localdate()
+        """Return the articles whose live version's clinical review is in `state`."""
+        reviewed = models.Q(live__approval__isnull=False)
         if state == ReviewState.NOT_REVIEWED:
             return self.exclude(reviewed)
-        overdue = models.Q(next_review_due__lt=today)
+        overdue = models.Q(live__approval__next_review_due__lt=timezone.localdate())
         if state == ReviewState.OVERDUE:
             return self.filter(reviewed & overdue)
         return self.filter(reviewed).exclude(overdue)
 
 
 class Article(models.Model):
-    """A patient-education article, written in Markdown and signed off by a clinician."""
+    """A patient-education article: the working draft editors change, and what is live.
+
+    The fields here are the draft. The public reads only `live`, the version that was last
+    published (with a clinician's approval of exactly that text, see pages/review.py), so an
+    editor can prepare changes while patients keep reading the approved version.
+    """
 
     title = models.CharField(max_length=150)
     slug = models.SlugField(
@@ -338,18 +350,26 @@ class Article(models.Model):
         help_text="Describe the picture for people who cannot see it. Required with a picture.",
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=False)
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        editable=False,
+        help_text="Set by “Publish” and “Take off the site” on the clinical sign-off page.",
+    )
     publish_at = models.DateTimeField(
         "publish date",
         default=timezone.now,
         help_text="A published article appears on the site from this moment.",
     )
-    reviewed_by = models.ForeignKey(
-        Clinician, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    last_reviewed = models.DateField(null=True, blank=True)
-    next_review_due = models.DateField(
-        null=True, blank=True, help_text="Left empty, it is set to 12 months after the review."
+    live = models.ForeignKey(
+        "PublishedVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The version the public reads.",
     )
     seo_title = models.CharField(
         "title for search engines",
@@ -367,23 +387,16 @@ class Article(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # What is live, and whether it is on the site, change only through publishing: restoring an
+    # earlier draft from the history must never put text online that nobody approved.
+    history = HistoricalRecords(excluded_fields=["live", "status"])
 
     class Meta:
         ordering = ["topic", "order", "title"]
-        indexes = [
-            GinIndex(fields=["search_vector"], name="article_search_idx"),
-            models.Index(fields=["status", "publish_at"], name="article_published_idx"),
-        ]
+        permissions = [("approve_article", "Can approve or send back articles (clinical sign-off)")]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_published_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(hero_image="") | ~models.Q(hero_image_alt=""),
@@ -405,8 +418,6 @@ class Article(models.Model):
         self.body_html, self.toc, self.body_text = rendered.html, rendered.toc, rendered.text
         self.word_count = len(rendered.text.split())
         self.reading_grade = reading_grade(rendered.sentences_text)
-        if self.last_reviewed and not self.next_review_due:
-            self.next_review_due = self.last_reviewed + datetime.timedelta(days=365)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -420,17 +431,10 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / READING_WORDS_PER_MINUTE))
 
-    @property
-    def is_reviewed(self) -> bool:
-        return self.reviewed_by_id is not None and self.last_reviewed is not None
-
-    @property
-    def review_state(self) -> str:
-        if not self.is_reviewed:
-            return ReviewState.NOT_REVIEWED
-        if self.next_review_due and self.next_review_due < timezone.localdate():
-            return ReviewState.OVERDUE
-        return ReviewState.CURRENT
+    def draft_fingerprint(self) -> str:
+        """Return the fingerprint of the draft as saved: title, summary, body and questions."""
+        faqs = [(faq.question, faq.answer) for faq in self.faqs.all()]
+        return content_fingerprint(self.title, self.summary, self.body, faqs)
 
 
 class ArticleFAQ(models.Model):
@@ -440,21 +444,259 @@ class ArticleFAQ(models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField(help_text="Plain text. Leave a blank line between paragraphs.")
     order = models.PositiveSmallIntegerField(default=0)
-    # Searched with the articles (pages/search.py), below an article's own words.
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "frequently asked question"
+
+    def __str__(self):
+        return self.question
+
+
+# Clinical sign-off ------------------------------------------------------------------------------
+
+# How long an approval holds before the article is due for its next review.
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+def content_fingerprint(title: str, summary: str, body: str, faqs) -> str:
+    """Return the sha256 of the reviewed content, as canonical JSON; any change changes it."""
+    content = {"title": title, "summary": summary, "body": body, "faqs": [list(f) for f in faqs]}
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes", "Sent back for changes"
+
+
+class ClinicalReview(models.Model):
+    """A clinician's decision on one exact version of an article's draft (its fingerprint).
+
+    Made by a signed-in clinical reviewer (`decided_by`) or through an outside reviewer's
+    emailed link (`review_link`). The reviewer's name and credentials are copied in, so the
+    record says who signed off even if a clinician's entry is later edited.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
+    fingerprint = models.CharField(max_length=64)
+    decision = models.CharField(max_length=10, choices=Decision)
+    comment = models.TextField(blank=True)
+    reviewer_name = models.CharField(max_length=120)
+    reviewer_credentials = models.CharField(max_length=60, blank=True)
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_link = models.OneToOneField(
+        "ReviewLink", on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    next_review_due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["article", "fingerprint"], name="review_article_fp_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) ^ models.Q(review_link__isnull=True),
+                name="review_by_staff_or_link",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision=Decision.CHANGES_REQUESTED) | ~models.Q(comment=""),
+                name="review_sent_back_with_comment",
+                violation_error_message="Say what needs to change.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision=Decision.APPROVED)
+                | models.Q(next_review_due__isnull=False),
+                name="review_approval_has_next_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} by {self.reviewer} on {self.decided_at:%Y-%m-%d}"
+
+    @property
+    def reviewer(self) -> str:
+        """Return the reviewer's name with their credentials, as the public line shows them."""
+        if self.reviewer_credentials:
+            return f"{self.reviewer_name}, {self.reviewer_credentials}"
+        return self.reviewer_name
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+
+class PublishKind(models.TextChoices):
+    APPROVED = "approved", "Clinically approved"
+    NON_CLINICAL_FIX = "fix", "Non-clinical fix (typo, broken link)"
+    NOT_REVIEWED = "not-reviewed", "Published without clinical review"
+
+
+class PublishedVersion(models.Model):
+    """A copy of an article's draft as it went (or goes) live: what the public reads.
+
+    Never changed once published; the article's `live` points at the current one, and the older
+    ones are the record of what patients read when. A non-clinical fix waits here, unpublished
+    (`published_at` empty), until a second staff member confirms it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    title = models.CharField(max_length=150)
+    summary = models.CharField(max_length=300)
+    body_html = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    toc = models.JSONField(default=list, blank=True)
+    faqs = models.JSONField(default=list, blank=True, help_text="[{question, answer}, ...].")
+    faq_text = models.TextField(blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64)
+    kind = models.CharField(max_length=15, choices=PublishKind)
+    approval = models.ForeignKey(
+        ClinicalReview,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The approval the public review line names. For a non-clinical fix, the "
+        "approval of the version it corrected.",
+    )
+    reason = models.TextField(blank=True, help_text="Why a non-clinical fix needs no review.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Searched by the site's search (pages/search.py): the article's own words, then its
+    # questions and answers, which rank below them.
     search_vector = models.GeneratedField(
-        expression=SearchVector("question", weight="C", config=SEARCH_CONFIG)
-        + SearchVector("answer", weight="D", config=SEARCH_CONFIG),
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    faq_search_vector = models.GeneratedField(
+        expression=SearchVector("faq_text", weight="D", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
     class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = "frequently asked question"
-        indexes = [GinIndex(fields=["search_vector"], name="article_faq_search_idx")]
+        ordering = ["-created", "-pk"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="version_search_idx"),
+            GinIndex(fields=["faq_search_vector"], name="version_faq_search_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind=PublishKind.APPROVED) | models.Q(approval__isnull=False),
+                name="version_approved_names_approval",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=PublishKind.NON_CLINICAL_FIX) | ~models.Q(reason=""),
+                name="version_fix_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=PublishKind.NON_CLINICAL_FIX)
+                | models.Q(published_at__isnull=True)
+                | (
+                    models.Q(confirmed_by__isnull=False)
+                    & ~models.Q(confirmed_by=models.F("published_by"))
+                ),
+                name="version_fix_confirmed_by_another",
+                violation_error_message="A second staff member must confirm a non-clinical fix.",
+            ),
+        ]
 
     def __str__(self):
-        return self.question
+        return f"{self.title} ({self.get_kind_display()})"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / READING_WORDS_PER_MINUTE))
+
+
+class ReviewLinkQuerySet(models.QuerySet):
+    def usable(self):
+        """Return the links that still open a review: not expired, revoked or used."""
+        return self.filter(
+            expires_at__gt=timezone.now(), revoked_at__isnull=True, used_at__isnull=True
+        )
+
+
+class ReviewLink(models.Model):
+    """A link emailed to one outside reviewer, to read an article's draft and decide on it.
+
+    Only a hash of its secret is stored (the secret itself is only in the email), so nobody
+    with the database can use it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_links")
+    reviewer_name = models.CharField(
+        "reviewer's name", max_length=120, help_text="As it should appear on the article."
+    )
+    reviewer_credentials = models.CharField(
+        "credentials", max_length=60, help_text="Letters after the name, for example MD."
+    )
+    reviewer_email = models.EmailField("reviewer's email")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Review link for {self.reviewer_name} ({self.article})"
+
+    @property
+    def state(self) -> str:
+        """Return the link's state in a word or two, for staff."""
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class ReviewLinkVisit(models.Model):
+    """One opening of a review link, or one decision sent through it (an audit trail)."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Opened"
+        DECIDED = "decided", "Sent a decision"
+        REFUSED = "refused", "Opened after it stopped working"
+
+    link = models.ForeignKey(ReviewLink, on_delete=models.CASCADE, related_name="visits")
+    action = models.CharField(max_length=10, choices=Action)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ArticleOldSlug(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 
-from .models import SEARCH_CONFIG, Article, ArticleFAQ
+from .models import SEARCH_CONFIG, Article, PublishedVersion
 
 MAX_QUERY_LENGTH = 100
 RESULTS_PER_PAGE = 10
@@ -33,33 +33,31 @@ def has_words(query: str) -> bool:
 def search(query: str):
     """Return the published articles matching the query, best first, each with a `headline`.
 
-    An article matches through its title, summary or body (ranked in that order), or through
-    one of its questions and answers (ranked after every article that has the words itself).
-    The headline is the body's passage with the words, or its opening if they are not in it.
+    Only the live version of each article is searched, never a draft. An article matches
+    through its title, summary or body (ranked in that order), or through one of its questions
+    and answers (ranked after every article that has the words itself). The headline is the
+    body's passage with the words, or its opening if they are not in it.
     """
     words = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    # Each table's matches come from its own GIN index.
-    matches = (
-        Article.objects.filter(search_vector=words)
-        .order_by()
-        .values("pk")
-        .union(ArticleFAQ.objects.filter(search_vector=words).order_by().values("article"))
-    )
+    # Each of the versions' two vectors is matched through its own GIN index.
+    versions = PublishedVersion.objects.order_by().values("pk")
+    matches = versions.filter(search_vector=words).union(versions.filter(faq_search_vector=words))
     return (
         Article.objects.published()
-        .filter(pk__in=matches)
+        .filter(live__in=matches)
+        .select_related("live")
         .annotate(
-            rank=SearchRank(F("search_vector"), words),
+            rank=SearchRank(F("live__search_vector"), words),
             headline=SearchHeadline(
-                "body_text",
+                "live__body_text",
                 words,
                 config=SEARCH_CONFIG,
                 start_sel=START_SEL,
                 stop_sel=STOP_SEL,
             ),
         )
-        .only("title", "slug", "summary")
-        .order_by("-rank", "title")
+        .only("slug", "live__title", "live__summary")
+        .order_by("-rank", "live__title")
     )
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, ArticleFAQ, ArticleOldSlug, Status, Topic
+from .models import Article, ArticleFAQ, ArticleOldSlug, Clinician, Topic
+from .review import publish_unreviewed
 
 CONTENT_DIR = Path(__file__).resolve().parent / "starter_content"
 QUESTIONS_MARKER = "=== questions ==="
@@ -73,8 +74,12 @@ def missing(articles: list[StarterArticle]) -> list[StarterArticle]:
 
 
 @transaction.atomic
-def create_articles(articles: list[StarterArticle]) -> list[Article]:
-    """Create the given starter articles, published now, with their questions and links."""
+def create_articles(articles: list[StarterArticle], *, publish: bool = False) -> list[Article]:
+    """Create the given starter articles, with their questions and links.
+
+    They are drafts awaiting a clinician's review, unless `publish` (the local demo): then they
+    go live unreviewed, and each page says "Not yet reviewed by a clinician".
+    """
     now = timezone.now()
     created = []
     for item in articles:
@@ -85,14 +90,27 @@ def create_articles(articles: list[StarterArticle]) -> list[Article]:
             order=item.order,
             summary=item.summary,
             body=item.body,
-            status=Status.PUBLISHED,
             publish_at=now,
         )
         ArticleFAQ.objects.bulk_create(
             ArticleFAQ(article=article, question=q, answer=a, order=index)
             for index, (q, a) in enumerate(item.faqs)
         )
+        if publish:
+            publish_unreviewed(article)
         created.append((article, item.related))
     for article, related in created:
         article.related.set(Article.objects.filter(slug__in=related))
     return [article for article, _ in created]
+
+
+@transaction.atomic
+def create_sample_team(team: list[dict]) -> list[Clinician]:
+    """Create the demo clinic's sample clinicians, unless the clinic has entered any clinician.
+
+    Each is marked `is_sample`, so the team page labels it "Sample". Created one by one (not in
+    bulk) so that the page cache hears of them.
+    """
+    if Clinician.objects.exists():
+        return []
+    return [Clinician.objects.create(is_sample=True, **fields) for fields in team]

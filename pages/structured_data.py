@@ -61,26 +61,29 @@ def breadcrumbs(trail: list[tuple[str, str]]) -> dict:
     }
 
 
-def medical_web_page(article, clinic, canonical: str) -> dict:
-    """Return the article as a MedicalWebPage; review details only once a clinician signed off."""
+def medical_web_page(article, version, clinic, canonical: str) -> dict:
+    """Return the article's version as a MedicalWebPage.
+
+    The review details come only from the approval behind that version (see pages/review.py).
+    """
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "name": article.title,
-        "headline": article.title,
-        "description": article.meta_description or article.summary,
+        "name": version.title,
+        "headline": version.title,
+        "description": article.meta_description or version.summary,
         "url": canonical,
         "inLanguage": "en-US",
         "datePublished": article.publish_at.date().isoformat(),
-        "dateModified": article.updated.date().isoformat(),
+        "dateModified": (version.published_at or article.updated).date().isoformat(),
         "publisher": {"@type": "MedicalClinic", "name": clinic.name},
     }
-    if article.is_reviewed:
-        data["lastReviewed"] = article.last_reviewed.isoformat()
-        reviewer = article.reviewed_by
-        data["reviewedBy"] = {"@type": "Person", "name": reviewer.name}
-        if reviewer.credentials:
-            data["reviewedBy"]["honorificSuffix"] = reviewer.credentials
-        if reviewer.role:
-            data["reviewedBy"]["jobTitle"] = reviewer.role
+    approval = version.approval
+    if approval is not None:
+        data["lastReviewed"] = approval.decided_at.date().isoformat()
+        data["reviewedBy"] = {"@type": "Person", "name": approval.reviewer_name}
+        if approval.reviewer_credentials:
+            data["reviewedBy"]["honorificSuffix"] = approval.reviewer_credentials
+        if approval.clinician and approval.clinician.role:
+            data["reviewedBy"]["jobTitle"] = approval.clinician.role
     return data

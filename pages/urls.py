@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import review_views, views
 from .sitemaps import sitemaps
 
 app_name = "pages"
@@ -14,6 +14,10 @@ urlpatterns = [
     path("conditions/", views.conditions, name="conditions"),
     path("what-to-expect/", views.what_to_expect, name="what_to_expect"),
     path("privacy/", views.privacy, name="privacy"),
+    path("review/", review_views.review, name="review"),
+    path("team/", views.team, name="team"),
+    path("visit/", views.visit, name="visit"),
+    path("costs/", views.costs, name="costs"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
 ]

@@ -1,4 +1,5 @@
-"""Public views: home, articles, topic pages, search, privacy notice, robots.txt."""
+"""Public views: home, articles, topic pages, search, privacy notice, robots.txt, and the
+clinic's own pages (Our team, Visit us, Costs)."""
 
 import functools
 
@@ -21,7 +22,15 @@ from .articles import (
     redirect_target,
     related_articles,
 )
+from .clinic_pages import (
+    costs_body,
+    has_costs_page,
+    has_visit_page,
+    map_links,
+    team_members,
+)
 from .models import Article, ClinicProfile, Topic
+from .review import draft_version, sign_off
 from .search import MAX_QUERY_LENGTH, clean_query, has_words, results_page
 from .structured_data import absolute, breadcrumbs, json_ld, medical_clinic, medical_web_page
 
@@ -111,21 +120,28 @@ def what_to_expect(request):
 
 @public_page
 def article_detail(request, slug):
-    """Show a published article; staff may also preview drafts; old addresses redirect."""
+    """Show an article's live version; staff may preview unpublished drafts; old addresses move."""
     article = article_for_page(Article.objects.published(), slug)
     if article is not None:
-        return _render_article(request, article)
+        return _render_article(request, article, article.live)
     moved = redirect_target(slug)
     if moved is not None:
         return HttpResponsePermanentRedirect(moved.get_absolute_url())
     if _may_preview_drafts(request.user):
         article = article_for_page(Article.objects.all(), slug)
         if article is not None:
-            response = _render_article(request, article, preview=True)
-            patch_cache_control(response, private=True, no_store=True)
-            response["X-Robots-Tag"] = "noindex"
-            return response
+            return draft_preview(request, article)
     raise Http404("No such article")
+
+
+def draft_preview(request, article, template="pages/article_detail.html", **extra):
+    """Return the article's draft shown exactly as the public page would show it, never kept."""
+    version = draft_version(article)
+    version.approval = sign_off(article).approval
+    response = _render_article(request, article, version, preview=True, template=template, **extra)
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _may_preview_drafts(user) -> bool:
@@ -133,29 +149,34 @@ def _may_preview_drafts(user) -> bool:
     return user.is_staff and user.is_verified() and user.has_perm("pages.view_article")
 
 
-def _render_article(request, article, preview=False):
+def _render_article(
+    request, article, version, preview=False, template="pages/article_detail.html", **extra
+):
+    """Render one version of the article (live, or the draft) in the public page's layout."""
     clinic = ClinicProfile.objects.load()
     canonical = article.canonical_url or absolute(article.get_absolute_url())
     trail = [
         ("Home", reverse("pages:home")),
         ("Learn", reverse("pages:article_list")),
-        (article.title, article.get_absolute_url()),
+        (version.title, article.get_absolute_url()),
     ]
     context = {
         "article": article,
+        "version": version,
         # An article that speaks of suicide or crisis shows the crisis lines near its top.
-        "speaks_of_crisis": mentions_crisis(article.body_html),
+        "speaks_of_crisis": mentions_crisis(version.body_html),
         "preview": preview,
         "canonical": canonical,
         "image_url": absolute(article.hero_image.url) if article.hero_image else "",
         "related": related_articles(article),
         "trail": trail,
         "json_ld": [
-            json_ld(medical_web_page(article, clinic, canonical)),
+            json_ld(medical_web_page(article, version, clinic, canonical)),
             json_ld(breadcrumbs(trail)),
         ],
+        **extra,
     }
-    return render(request, "pages/article_detail.html", context)
+    return render(request, template, context)
 
 
 @require_safe
@@ -173,3 +194,38 @@ def search(request):
         "crisis": mentions_crisis(query),
     }
     return render(request, "pages/search.html", context)
+
+
+# The clinic's own pages -------------------------------------------------------------------------
+# Each answers 404 until staff have entered what it shows (pages/clinic_pages.py).
+
+
+@public_page
+def team(request):
+    """Show the clinicians staff marked for "Our team"; no page while there are none."""
+    members = team_members()
+    if not members:
+        raise Http404("No clinician is shown on the team page")
+    return render(
+        request,
+        "pages/team.html",
+        {"members": members, "has_samples": any(member.is_sample for member in members)},
+    )
+
+
+@public_page
+def visit(request):
+    """Show how to find the clinic: address, map links, hours, parking and transit."""
+    clinic = ClinicProfile.objects.load()
+    if not has_visit_page(clinic):
+        raise Http404("The clinic's address has not been entered")
+    return render(request, "pages/visit.html", {"map_links": map_links(clinic)})
+
+
+@public_page
+def costs(request):
+    """Show the clinic's own costs page, written in Markdown; no page while it is empty."""
+    clinic = ClinicProfile.objects.load()
+    if not has_costs_page(clinic):
+        raise Http404("The costs page has not been written")
+    return render(request, "pages/costs.html", {"body": costs_body(clinic)})

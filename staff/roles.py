@@ -12,6 +12,7 @@ from django.apps import apps as global_apps
 
 FRONT_DESK = "Front desk"
 EDITOR = "Editor"
+CLINICAL_REVIEWER = "Clinical reviewer"
 MANAGER = "Manager"
 
 ROLES = {
@@ -55,6 +56,15 @@ ROLES = {
         ("pages", "view_clinician"),
         ("pages", "change_clinicprofile"),
         ("pages", "view_clinicprofile"),
+    ],
+    # The medical director and other clinicians who sign off articles: read every draft,
+    # approve it or send it back with a comment. Editing is the editors' job; a reviewer who
+    # also edits a draft cannot approve that draft (pages/review.py).
+    CLINICAL_REVIEWER: [
+        ("pages", "view_article"),
+        ("pages", "view_articlefaq"),
+        ("pages", "view_clinician"),
+        ("pages", "approve_article", "article"),
     ],
 }
 

@@ -31,12 +31,17 @@ def make_clinician(**overrides):
 
 
 def make_article(*, faqs=(), **overrides):
-    """Create a published article (publish date a minute ago); pass status/publish_at to vary."""
+    """Create a published article (publish date a minute ago); pass status/publish_at to vary.
+
+    A published one goes live unreviewed, as the demo's starter articles do; a draft
+    (status=Status.DRAFT) has no live version.
+    """
     import datetime
 
     from django.utils import timezone
 
     from pages.models import Article, ArticleFAQ, Status
+    from pages.review import publish_unreviewed
 
     fields = {
         "title": "Test article",
@@ -50,7 +55,35 @@ def make_article(*, faqs=(), **overrides):
     article = Article.objects.create(**{**fields, **overrides})
     for index, (question, answer) in enumerate(faqs):
         ArticleFAQ.objects.create(article=article, question=question, answer=answer, order=index)
+    if article.status == Status.PUBLISHED:
+        publish_unreviewed(article)
+        article.refresh_from_db()
     return article
+
+
+def make_approval(article, *, clinician=None, decided_at=None, decided_by=None, **overrides):
+    """Record a clinician's approval of the article's draft as it is now (not yet published)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pages.models import ClinicalReview, Decision
+
+    clinician = clinician or make_clinician()
+    decided_at = decided_at or timezone.now()
+    if decided_by is None:
+        decided_by = make_user(username=f"reviewer-{uuid.uuid4().hex[:8]}", is_staff=True)
+    fields = {
+        "fingerprint": article.draft_fingerprint(),
+        "decision": Decision.APPROVED,
+        "reviewer_name": clinician.name,
+        "reviewer_credentials": clinician.credentials,
+        "clinician": clinician,
+        "decided_by": decided_by,
+        "decided_at": decided_at,
+        "next_review_due": timezone.localdate(decided_at) + datetime.timedelta(days=365),
+    }
+    return ClinicalReview.objects.create(article=article, **{**fields, **overrides})
 
 
 def consultation_data(**overrides) -> dict:

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from pages.models import ClinicProfile, Status
-from tests.factories import make_article, make_clinician
+from pages.review import publish_draft
+from tests.factories import make_approval, make_article, make_clinician
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +54,19 @@ def test_unreviewed_article_json_ld_has_no_reviewer(client):
     assert [item["name"] for item in crumbs["itemListElement"]][:2] == ["Home", "Learn"]
 
 
-def test_reviewed_article_json_ld_names_the_reviewer(client):
-    make_article(
-        reviewed_by=make_clinician(name="Ana Lopez", credentials="MD"),
-        last_reviewed=datetime.date(2026, 2, 1),
+def test_reviewed_article_json_ld_names_the_reviewer_of_the_live_version(client):
+    article = make_article(status=Status.DRAFT)
+    clinician = make_clinician(name="Ana Lopez", credentials="MD")
+    make_approval(
+        article,
+        clinician=clinician,
+        decided_at=datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC),
     )
+    publish_draft(article=article, user=None)
     page = by_type(client.get("/learn/test-article/").content.decode(), "MedicalWebPage")
     assert page["lastReviewed"] == "2026-02-01"
     assert page["reviewedBy"]["name"] == "Ana Lopez"
+    assert page["reviewedBy"]["honorificSuffix"] == "MD"
 
 
 def test_canonical_description_and_social_cards_come_from_the_article(client, settings):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pages.models import ArticleFAQ, Status
+from pages.review import publish_unreviewed
 from pages.search import highlighted, search
 from tests.factories import make_article
 
@@ -85,11 +86,21 @@ def test_an_article_whose_only_mention_is_in_a_question_answer_is_found(client):
     assert shown(html, ["cost", "sleep"]) == ["cost"]
 
 
-def test_questions_added_in_bulk_are_found_too(client):
-    """The starter library adds its questions with bulk_create: no signal, still searchable."""
+def test_questions_are_found_once_they_are_published(client):
+    """A question added to the draft is searchable only when its version goes live."""
     article = make_article(slug="cost", title="Costs", summary="Money.", body="Prices.")
     ArticleFAQ.objects.bulk_create([ArticleFAQ(article=article, question="HSA?", answer="Yes.")])
+    assert shown(page_html(client, "hsa"), ["cost"]) == []
+    publish_unreviewed(article)
     assert shown(page_html(client, "hsa"), ["cost"]) == ["cost"]
+
+
+def test_search_finds_the_live_text_not_the_draft(client):
+    article = make_article(slug="live", title="Aftercare", body="Rest after your visit.")
+    article.body = "Brand new zebra words."
+    article.save()
+    assert shown(page_html(client, "zebra"), ["live"]) == []
+    assert shown(page_html(client, "rest"), ["live"]) == ["live"]
 
 
 def test_the_words_found_are_marked_as_search_reads_them(client):
@@ -258,4 +269,4 @@ def test_search_reads_the_search_indexes_not_every_article(library):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = search("nausea").explain()
-    assert "article_search_idx" in plan and "article_faq_search_idx" in plan, plan
+    assert "version_search_idx" in plan and "version_faq_search_idx" in plan, plan

@@ -54,14 +54,23 @@ def test_faq_article_sends_cost_questions_to_the_consultation():
 
 
 @pytest.mark.django_db
-def test_command_loads_published_unreviewed_articles_with_the_disclaimer(client):
-    load()
-    assert Article.objects.published().count() == len(STARTER)
-    assert all(a.review_state == ReviewState.NOT_REVIEWED for a in Article.objects.all())
+def test_a_real_install_loads_the_articles_as_drafts_awaiting_review(client):
+    output = load()
+    assert "as drafts awaiting clinical review" in output
+    assert Article.objects.count() == len(STARTER)
+    assert not Article.objects.published().exists()
     assert ArticleFAQ.objects.exists()
+    assert client.get("/learn/what-is-ketamine-therapy/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_demo_publishes_them_saying_no_clinician_reviewed_them(client):
+    load("--demo")
+    assert Article.objects.published().count() == len(STARTER)
+    assert Article.objects.in_review_state(ReviewState.NOT_REVIEWED).count() == len(STARTER)
     html = client.get("/learn/what-is-ketamine-therapy/").content.decode()
     assert "General information only." in html
-    assert "Last updated" in html
+    assert "Not yet reviewed by a clinician" in html
     assert "Medically reviewed" not in html
 
 
@@ -76,7 +85,7 @@ def test_command_is_idempotent_and_never_overwrites_edits():
     renamed.slug = "ptsd"
     renamed.save()
     output = load()
-    assert "created 1, kept" in output
+    assert "created 1 (" in output and f"kept {len(STARTER) - 1}" in output
     assert Article.objects.get(slug="aftercare").body == "Our own words."
     assert Article.objects.filter(slug="ketamine-for-ocd").exists()
     assert not Article.objects.filter(slug="ketamine-for-ptsd").exists()
@@ -92,7 +101,7 @@ def test_dry_run_changes_nothing():
 
 @pytest.mark.django_db
 def test_starter_articles_link_to_each_other(client):
-    load()
+    load("--demo")
     html = client.get("/learn/what-is-ketamine-therapy/").content.decode()
     assert 'href="/learn/what-a-session-is-like/"' in html
 
