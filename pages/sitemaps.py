@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article
+from .clinic_pages import shown_pages
+from .models import Article, ClinicProfile
 
 
 class SiteURLSitemap(Sitemap):
@@ -25,11 +26,23 @@ class StaticViewSitemap(SiteURLSitemap):
     changefreq = "monthly"
 
     def items(self):
+        """Return the site's fixed pages, and those of the clinic's own pages that exist."""
+        shown = shown_pages(ClinicProfile.objects.load())
+        clinic_pages = [
+            name
+            for name, exists in (
+                ("pages:team", shown.team),
+                ("pages:visit", shown.visit),
+                ("pages:costs", shown.costs),
+            )
+            if exists
+        ]
         return [
             "pages:home",
             "pages:article_list",
             "pages:conditions",
             "pages:what_to_expect",
+            *clinic_pages,
             "bookings:consultation",
             "pages:privacy",
         ]
