@@ -2,11 +2,13 @@
    - After a failed submit, move focus to the error summary so it is read out first, and
      make its links put the cursor in the field they name. When the request could not be
      taken online just now (the rate limit), move focus to that message instead.
-   - Show how many characters are left in the message box as the visitor types. */
+   - Show how many characters are left in the message box as the visitor types.
+   - Beside each call time (in the clinic's zone), show the visitor's own time when their
+     device is set to another zone. */
 (function () {
   "use strict";
 
-  var limited = document.querySelector(".consult-limited");
+  var limited = document.querySelector(".consult-limited, .consult-taken");
   if (limited) {
     limited.focus();
   }
@@ -66,4 +68,25 @@
     });
     update();
   });
+
+  var callTimes = document.querySelector("[data-clinic-zone]");
+  var ownZone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (callTimes && ownZone && ownZone !== callTimes.getAttribute("data-clinic-zone")) {
+    var own = new Intl.DateTimeFormat("en-US", {
+      weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short"
+    });
+    var note = document.createElement("p");
+    note.className = "govuk-hint";
+    note.textContent = "Your device is set to another time zone: your own time is in brackets.";
+    var hint = callTimes.querySelector(".govuk-hint");
+    hint.parentNode.insertBefore(note, hint.nextSibling);
+    var inputs = callTimes.querySelectorAll("input[data-start]");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var label = callTimes.querySelector("label[for='" + input.id + "']");
+      var mine = document.createElement("span");
+      mine.className = "call-day__own";
+      mine.textContent = " (" + own.format(new Date(input.getAttribute("data-start"))) + ")";
+      label.appendChild(mine);
+    });
+  }
 }());
