@@ -4,11 +4,15 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import scheduling, services
+from .call_times import call_times
+from .choices import OPEN_STATUSES
 from .clinic_time import clinic_today, clinic_tz
 from .models import (
     AccessLogEntry,
@@ -16,6 +20,7 @@ from .models import (
     Caller,
     CallHours,
     CallStatus,
+    ConsultationRequest,
     SchedulingSettings,
     TimeOff,
 )
@@ -128,7 +133,7 @@ class CallBookingAdmin(admin.ModelAdmin):
     list_filter = (DayFilter, "caller", "status")
     list_select_related = ("caller", "request")
     ordering = ("caller", "during")
-    actions = ("cancel_calls",)
+    actions = ("cancel_calls", "missed_calls")
     fields = ("request_link", "caller", "call_time", "status", "sequence")
     readonly_fields = fields
     list_display_links = None
@@ -172,11 +177,77 @@ class CallBookingAdmin(admin.ModelAdmin):
             cancelled += 1
         self.message_user(request, f"Cancelled {cancelled} call(s).", messages.SUCCESS)
 
+    @admin.action(description="No answer: log it, free the time, email them to pick a new one")
+    def missed_calls(self, request, queryset):
+        missed = 0
+        for booking in queryset.filter(status=CallStatus.BOOKED).select_related("request"):
+            scheduling.missed_call(booking=booking, actor=request.user)
+            missed += 1
+        self.message_user(
+            request,
+            f"Logged {missed} missed call(s). Patients who gave an email were asked to pick a "
+            "new time; call the others.",
+            messages.SUCCESS,
+        )
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.has_perm("bookings.change_callbooking"):
             actions.pop("cancel_calls", None)
+            actions.pop("missed_calls", None)
         return actions
+
+    def get_urls(self):
+        book_view = self.admin_site.admin_view(self.book_view)
+        return [
+            path("book/<int:request_id>/", book_view, name="bookings_callbooking_book"),
+            *super().get_urls(),
+        ]
+
+    def book_view(self, request, request_id: int):
+        """Book (or move) the call for a patient who phoned in, at a free time they chose."""
+        if not request.user.has_perm("bookings.change_callbooking"):
+            raise PermissionDenied
+        patient = get_object_or_404(ConsultationRequest, pk=request_id, status__in=OPEN_STATUSES)
+        services.record_access(user=request.user, request=patient)
+        booking = CallBooking.objects.booked().filter(request=patient).first()
+        offer = scheduling.offer(force=True)
+        error = ""
+        if request.method == "POST":
+            error = self._book(request, patient, booking, request.POST.get("call_at", ""))
+            if not error:
+                return redirect(patient.get_admin_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{'Move' if booking else 'Book'} the call for {patient.reference}",
+            "patient": patient,
+            "booking": booking,
+            "call_time": scheduling.call_time_text(booking) if booking else "",
+            "call_times": call_times(offer, picked=None, page=None),
+            "error": error,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/bookings/callbooking/book.html", context)
+
+    def _book(self, request, patient, booking, value: str) -> str:
+        """Book or move the call; return what went wrong, in words ('' when it worked)."""
+        if not patient.phone:
+            return "This patient gave no phone number: we cannot book a call."
+        try:
+            start = scheduling.parse_call_time(value)
+        except ValueError:
+            return "Choose a time."
+        try:
+            if booking is None:
+                scheduling.book_call_for(request=patient, start=start)
+            else:
+                scheduling.move_call(booking=booking, start=start)
+        except scheduling.SlotTaken:
+            return "That time was just taken. Choose another."
+        self.message_user(
+            request, "The call is booked. The patient is emailed if they gave an email."
+        )
+        return ""
 
 
 def _render(response) -> None:

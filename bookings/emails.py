@@ -64,6 +64,16 @@ def call_cancelled_email(request) -> EmailMessage:
     return _call_email(request, "cancelled", method="CANCEL")
 
 
+def call_booked_email(request) -> EmailMessage:
+    """Return the email for a call the front desk booked with the patient on the phone."""
+    return _call_email(request, "booked", method="REQUEST")
+
+
+def call_missed_email(request) -> EmailMessage:
+    """Return "sorry we missed you": a link to pick a new time, the old one removed."""
+    return _call_email(request, "missed", method="CANCEL")
+
+
 def call_reminder_email(request) -> EmailMessage:
     """Return the reminder sent the day before a booked call."""
     return _call_email(request, "reminder", method="REQUEST")
@@ -72,11 +82,18 @@ def call_reminder_email(request) -> EmailMessage:
 def _call_email(request, kind: str, *, method: str) -> EmailMessage:
     clinic = ClinicProfile.objects.load()
     booking = CallBooking.objects.get(request=request)
-    context = {"reference": request.reference, "clinic": clinic, **_call_context(booking)}
+    context = {
+        "reference": request.reference,
+        "clinic": clinic,
+        "form_url": settings.SITE_URL + reverse("bookings:consultation"),
+        **_call_context(booking),
+    }
     subjects = {
         "moved": "Your call has a new time",
         "cancelled": "Your call is cancelled",
         "reminder": "A reminder of your call tomorrow",
+        "booked": "Your call is booked",
+        "missed": "Sorry we missed you",
     }
     message = EmailMessage(
         subject=f"{subjects[kind]} ({request.reference})",

@@ -71,9 +71,13 @@ def free_slots(*, now: datetime.datetime | None = None) -> tuple[list[slots.Slot
     return slots.free_slots(now=now, rules=rules, hours=hours, busy=busy, closures=closures), rules
 
 
-def offer(*, now: datetime.datetime | None = None) -> Offer | None:
-    """Return the call times to offer on the form, or None when scheduling is switched off."""
-    if scheduling_settings() is None:
+def offer(*, now: datetime.datetime | None = None, force: bool = False) -> Offer | None:
+    """Return the call times to offer, or None when scheduling is switched off.
+
+    `force` offers them anyway: the front desk books calls by phone even while patients
+    cannot book online.
+    """
+    if scheduling_settings() is None and not force:
         return None
     now = now or timezone.now()
     found, rules = free_slots(now=now)
@@ -132,6 +136,39 @@ def book_call(*, request, start: datetime.datetime) -> CallBooking:
             continue  # this caller was booked at that time a moment ago: try the next one
         return booking
     raise SlotTaken(start)
+
+
+def book_call_for(*, request, start: datetime.datetime) -> CallBooking:
+    """Book a call for a patient who phoned in (the front desk picks the time with them).
+
+    Like a booking from the form, but on its own: the request is already stored, so the
+    patient is emailed the time, the link and the calendar file now (if they gave an email).
+    """
+    from . import tasks
+
+    with transaction.atomic():
+        booking = book_call(request=request, start=start)
+        tasks.enqueue_call_email(booking, kind="booked")
+    return booking
+
+
+def missed_call(*, booking: CallBooking, actor) -> None:
+    """Log "called: no answer", free the time, and email them to pick a new one if we may.
+
+    The email says only that we missed them and links to the form; the calendar file it
+    carries removes the old time.
+    """
+    from . import services, tasks
+    from .choices import ContactOutcome
+
+    with transaction.atomic():
+        services.log_contact_attempt(
+            request=booking.request, actor=actor, outcome=ContactOutcome.CALLED_NO_ANSWER
+        )
+        booking.status = CallStatus.CANCELLED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated"])
+        tasks.enqueue_call_email(booking, kind="missed")
 
 
 def _place(booking: CallBooking, start: datetime.datetime, rules: slots.Rules) -> None:

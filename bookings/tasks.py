@@ -28,6 +28,8 @@ KINDS = {
     "call_moved": emails.call_moved_email,
     "call_cancelled": emails.call_cancelled_email,
     "call_reminder": emails.call_reminder_email,
+    "call_booked": emails.call_booked_email,
+    "call_missed": emails.call_missed_email,
 }
 MAX_DELAY = datetime.timedelta(hours=1)
 
