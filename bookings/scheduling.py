@@ -242,6 +242,7 @@ def move_call(*, booking: CallBooking, start: datetime.datetime) -> CallBooking:
             for slot in (slot for slot in found if slot.start == start):
                 booking.caller_id, booking.status = slot.caller_id, CallStatus.BOOKED
                 booking.sequence, booking.manage_key = sequence, key
+                booking.reminded_at = None  # a new day deserves its own reminder
                 _place(booking, start, rules)
                 try:
                     with transaction.atomic():

@@ -195,6 +195,9 @@ class CallBooking(models.Model):
     manage_key = models.CharField(
         max_length=32, unique=True, editable=False, help_text="Finds the call from its manage link."
     )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the day-before reminder went."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -279,6 +279,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = env("STAFF_NOTIFICATION_EMAIL", "frontdesk@example.com")
 # The public address of the site, used to build links in emails (no trailing slash).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Call reminders by text: the dotted path of a function send(to=, body=) from a text provider's
+# library. Empty (the default) sends no texts at all; the reminders command says so.
+TEXT_MESSAGE_BACKEND = env("TEXT_MESSAGE_BACKEND", "")
 
 # Security
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # set by the TLS proxy
