@@ -24,7 +24,6 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from pages.management.commands.load_starter_content import DEMO_CLINIC
-from pages.models import ClinicProfile
 
 from .axe import axe_violations, describe
 
@@ -39,7 +38,14 @@ def save_screenshot(page, name: str) -> None:
 
 
 ARTICLE = "/learn/what-a-session-is-like/"
-PAGES = {"home": "/", "article": ARTICLE, "form": "/consultation/"}
+PAGES = {
+    "home": "/",
+    "article": ARTICLE,
+    "form": "/consultation/",
+    "team": "/team/",
+    "visit": "/visit/",
+    "costs": "/costs/",
+}
 SCREENS = {320: 568, 390: 844, 768: 1024, 1280: 800}  # width: height of a typical first screen
 PHONE = {"width": 390, "height": 844}
 MIN_TAP = 44
@@ -79,12 +85,9 @@ TARGETS_UNDER_44_PX = """(min) => {
 
 @pytest.fixture
 def starter(transactional_db):
-    """Load the starter articles, and the demo clinic's long name and phone for the header."""
-    call_command("load_starter_content", stdout=StringIO())
-    profile = ClinicProfile.objects.load()
-    for field, value in DEMO_CLINIC.items():
-        setattr(profile, field, value)
-    profile.save()
+    """Load the demo: the starter articles, the demo clinic's long name and phone for the
+    header, its sample team, parking and transit notes and costs page."""
+    call_command("load_starter_content", "--demo", stdout=StringIO())
 
 
 @pytest.mark.parametrize("width", SCREENS)
@@ -186,6 +189,13 @@ def test_page_has_no_accessibility_violations_in_light_and_dark(site, page, star
         save_screenshot(page, f"{name}-dark")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+
+
+def test_the_visit_page_loads_nothing_from_a_map_service(site, page, starter):
+    page.set_viewport_size(PHONE)
+    site.open("/visit/")
+    expect(page.get_by_role("link", name="Apple Maps")).to_be_visible()
+    assert [url for url in site.seen if not url.startswith(site.url)] == []
 
 
 def test_staff_sign_in_carries_the_clinics_name_and_colours(site, page, starter):
