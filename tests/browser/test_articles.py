@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def starter(transactional_db):
-    call_command("load_starter_content", stdout=StringIO())
+    call_command("load_starter_content", "--demo", stdout=StringIO())
 
 
 def sign_in(site, page, user):
@@ -72,7 +72,7 @@ def test_draft_is_404_to_the_public_but_staff_preview_it(site, page, transaction
     expect(page.get_by_role("status").filter(has_text="Draft preview")).to_be_visible()
 
 
-def test_editor_edits_publishes_and_sees_the_change(site, page, transactional_db):
+def test_editor_edits_a_draft_and_publishing_waits_for_a_clinician(site, page, transactional_db):
     from django.contrib.auth.models import Permission
 
     editor = make_user(username="editor", is_staff=True)
@@ -90,14 +90,14 @@ def test_editor_edits_publishes_and_sees_the_change(site, page, transactional_db
     body.fill("## Fresh heading\n\nA brand new sentence from the editor.")
     preview = page.locator(".article-preview__body")
     expect(preview.get_by_role("heading", name="Fresh heading")).to_be_visible()
-    page.locator("#id_status").select_option("published")
-    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("link", name="Clinical sign-off").first.click()
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page.locator(".messagelist")).to_contain_text("has not been approved by a clinician")
 
     page.context.clear_cookies()
-    site.open("/learn/draft-piece/")
-    expect(page.get_by_text("A brand new sentence from the editor.")).to_be_visible()
-    expect(page.get_by_text("Draft preview")).to_have_count(0)
+    assert site.open("/learn/draft-piece/").status == 404
     assert Article.objects.get(pk=article.pk).history.count() == 2
 
 

@@ -14,7 +14,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def starter(transactional_db):
-    call_command("load_starter_content", stdout=StringIO())
+    call_command("load_starter_content", "--demo", stdout=StringIO())
 
 
 def assert_crisis_buttons_before(page, later: str):
