@@ -2,8 +2,9 @@
 
 No login: the link's secret (`?key=…`) is the only way in, and it opens nothing but that
 article's draft and the decision form. The site's Referrer-Policy (same-origin) keeps the
-address, and so the key, from any other site the draft links to. Opening it changes nothing but the audit trail (mail
-scanners open links); the decision is a POST after the reviewer confirms who they are.
+address, and so the key, from any other site the draft links to. Opening it changes nothing
+but the audit trail (mail scanners open links); the decision is a POST after the reviewer
+confirms who they are.
 """
 
 from django.shortcuts import render

@@ -57,7 +57,7 @@ def decide(client, article, key, **overrides):
 
 
 def test_the_email_names_the_article_and_only_a_hash_of_the_key_is_stored(sent, mailoutbox):
-    article, key = sent
+    _, key = sent
     assert mailoutbox[0].to == ["sam@hospital.example"]
     assert settings.SITE_URL + "/review/?key=" in mailoutbox[0].body
     link = ReviewLink.objects.get()
