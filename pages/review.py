@@ -8,11 +8,12 @@ new review when a second staff member confirms it; the page then keeps the revie
 version it corrected, and says the wording was corrected since.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import (
@@ -263,3 +264,29 @@ def _go_live(article: Article, version: PublishedVersion) -> PublishedVersion:
     # record (the history would otherwise count the publisher as the draft's editor).
     Article.objects.filter(pk=article.pk).update(live=version, status=Status.PUBLISHED, updated=now)
     return version
+
+
+# Reviews coming due -----------------------------------------------------------------------------
+
+
+def articles_needing_review(*, today, due_within_days: int):
+    """Return the published articles whose live version is unreviewed, due soon or overdue."""
+    soon = today + datetime.timedelta(days=due_within_days)
+    needs = Q(live__approval__isnull=True) | Q(live__approval__next_review_due__lte=soon)
+    return (
+        Article.objects.published()
+        .filter(needs)
+        .select_related("live__approval", "live__published_by")
+        .order_by(F("live__approval__next_review_due").asc(nulls_first=True), "title")
+    )
+
+
+def review_queue() -> dict[str, list[Article]]:
+    """Return the articles whose draft awaits a step of the sign-off, by DraftState."""
+    queue = {DraftState.AWAITING_REVIEW: [], DraftState.SENT_BACK: [], DraftState.APPROVED: []}
+    articles = Article.objects.select_related("live").prefetch_related("faqs")
+    for article in articles.order_by("title"):
+        state = sign_off(article).state
+        if state in queue:
+            queue[state].append(article)
+    return queue

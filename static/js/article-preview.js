@@ -32,8 +32,13 @@
         return response.json();
       }).then(function (result) {
         panel.querySelector(".article-preview__body").innerHTML = result.html;
-        panel.querySelector(".article-preview__grade").textContent =
-          "Reading grade: " + result.grade.toFixed(1) + " (target 8 or lower)";
+        var grade = panel.querySelector(".article-preview__grade");
+        var high = result.grade > 8;
+        grade.textContent = "Reading grade: " + result.grade.toFixed(1) + (high ?
+          " (above the target of 8: try shorter sentences and everyday words)" :
+          " (on target: 8 or lower)");
+        grade.className = "article-preview__grade reading-grade reading-grade--" +
+          (high ? "high" : "ok");
       }).catch(function () {
         panel.querySelector(".article-preview__grade").textContent =
           "The preview is not available right now. Saving still works.";
