@@ -20,19 +20,19 @@ def call_times(offer: scheduling.Offer, *, picked: str | None, page: str | None)
     patient typed.
     """
     tz = offer.rules.tz
-    days = [
-        (day, [_call_time(time, tz, picked) for time in times])
+    by_day = [
+        (day, list(times))
         for day, times in itertools.groupby(
             offer.times, key=lambda time: time.astimezone(tz).date()
         )
     ]
     number = int(page) if page and page.isdigit() and 0 < int(page) <= 1000 else 1
+    later = False
     if page is not None:
         first = (number - 1) * DAYS_PER_PAGE
-        later = len(days) > first + DAYS_PER_PAGE
-        days = days[first : first + DAYS_PER_PAGE]
-    else:
-        later = False
+        later = len(by_day) > first + DAYS_PER_PAGE
+        by_day = by_day[first : first + DAYS_PER_PAGE]
+    days = [(day, [_call_time(time, tz, picked) for time in times]) for day, times in by_day]
     return {
         "days": days,
         "next_page": number + 1 if later else None,

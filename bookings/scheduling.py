@@ -60,15 +60,27 @@ def rules_from(found: SchedulingSettings, tz) -> slots.Rules:
     )
 
 
-def free_slots(*, now: datetime.datetime | None = None) -> tuple[list[slots.Slot], slots.Rules]:
-    """Return every free (time, caller) over the booking window, and the rules used."""
+def free_slots(
+    *, now: datetime.datetime | None = None, at: datetime.datetime | None = None
+) -> tuple[list[slots.Slot], slots.Rules]:
+    """Return every free (time, caller) over the booking window, and the rules used.
+
+    With `at`, only the slots of that moment's day at the clinic, which is all booking needs.
+    """
     found = SchedulingSettings.objects.load()
     now = now or timezone.now()
     rules = rules_from(found, ClinicProfile.objects.load().tz)
-    window_end = now + datetime.timedelta(days=rules.horizon_days + 1)
+    since, until = now, now + datetime.timedelta(days=rules.horizon_days + 1)
+    day = None
+    if at is not None:
+        day = at.astimezone(rules.tz).date()
+        since, until = max(now, at - datetime.timedelta(days=1)), at + datetime.timedelta(days=1)
     hours = _weekly_hours()
-    busy, closures = _busy(now=now, until=window_end, callers=hours.keys())
-    return slots.free_slots(now=now, rules=rules, hours=hours, busy=busy, closures=closures), rules
+    busy, closures = _busy(now=since, until=until, callers=hours.keys())
+    found_slots = slots.free_slots(
+        now=now, rules=rules, hours=hours, busy=busy, closures=closures, day=day
+    )
+    return found_slots, rules
 
 
 def offer(*, now: datetime.datetime | None = None, force: bool = False) -> Offer | None:
@@ -109,8 +121,11 @@ def _busy(*, now, until, callers):
     calls = CallBooking.objects.booked().filter(
         caller__in=list(callers), blocked__overlap=DateTimeTZRange(now, until)
     )
-    for caller_id, blocked in calls.values_list("caller_id", "blocked"):
-        busy[caller_id].append((blocked.lower, blocked.upper))
+    # The ends as plain timestamps: reading whole ranges costs more than the slots themselves.
+    for caller_id, start, end in calls.values_list(
+        "caller_id", "blocked__startswith", "blocked__endswith"
+    ):
+        busy[caller_id].append((start, end))
     closures = []
     for caller_id, starts, ends in TimeOff.objects.filter(
         ends__gt=now, starts__lt=until
@@ -125,7 +140,7 @@ def book_call(*, request, start: datetime.datetime) -> CallBooking:
     Run inside the caller's transaction: each try is a savepoint, so a lost race leaves the
     transaction usable, and the booking commits (or not) with the request.
     """
-    found, rules = free_slots()
+    found, rules = free_slots(at=start)
     for slot in (slot for slot in found if slot.start == start):
         booking = CallBooking(request=request, caller_id=slot.caller_id, manage_key=_new_key())
         _place(booking, start, rules)
@@ -237,7 +252,7 @@ def move_call(*, booking: CallBooking, start: datetime.datetime) -> CallBooking:
         with transaction.atomic():
             booking.status = CallStatus.CANCELLED
             booking.save(update_fields=["status"])  # frees its time for the check below
-            found, rules = free_slots()
+            found, rules = free_slots(at=start)
             sequence, key = booking.sequence + 1, _new_key()
             for slot in (slot for slot in found if slot.start == start):
                 booking.caller_id, booking.status = slot.caller_id, CallStatus.BOOKED

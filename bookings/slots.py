@@ -16,7 +16,9 @@ off, and the clinic's closures. That is the same rule the database's exclusion c
 for bookings, so a slot shown free can only be lost to someone booking it first.
 """
 
+import bisect
 import datetime
+import functools
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,40 +82,45 @@ def free_slots(
     hours: Mapping[int, Sequence[WeeklyHours]],
     busy: Mapping[int, Iterable[Span]] | None = None,
     closures: Iterable[Span] = (),
+    day: datetime.date | None = None,
 ) -> list[Slot]:
     """Return every free slot from `now` + notice to the end of the window, earliest first.
 
-    `hours` and `busy` are keyed by caller id; `closures` close the whole clinic.
+    `hours` and `busy` are keyed by caller id; `closures` close the whole clinic. With `day`,
+    only that day's slots (if it is in the window): all a booking needs to know.
     """
-    earliest = now + rules.notice
-    closed = sorted(closures)
+    earliest, step = now + rules.notice, rules.step
+    days = [d for d in days_open(now=now, rules=rules) if day is None or d == day]
+    closures = list(closures)
+    starts_for = functools.cache(lambda day, rule: _starts_in(day, rule, rules))
     slots = []
     for caller_id, caller_hours in hours.items():
-        taken = sorted([*(busy or {}).get(caller_id, ()), *closed])
-        for start in _starts(now=now, rules=rules, hours=caller_hours):
-            if start >= earliest and not _overlaps(start, start + rules.step, taken):
-                slots.append(Slot(start=start, caller_id=caller_id))
-    return sorted(slots)
+        taken = Taken([*(busy or {}).get(caller_id, ()), *closures])
+        for day in days:
+            for rule in caller_hours:
+                if rule.weekday != day.weekday():
+                    continue
+                slots.extend(
+                    Slot(start, caller_id)
+                    for start in starts_for(day, rule)
+                    if start >= earliest and not taken.overlaps(start, start + step)
+                )
+    slots.sort(key=lambda slot: (slot.start, slot.caller_id))
+    return slots
 
 
-def _starts(*, now, rules: Rules, hours: Sequence[WeeklyHours]):
-    """Yield each call start in the weekly hours over the window, busy or not."""
-    for day in days_open(now=now, rules=rules):
-        for rule in hours:
-            if rule.weekday != day.weekday():
-                continue
-            yield from _starts_in(day, rule, rules)
-
-
-def _starts_in(day: datetime.date, rule: WeeklyHours, rules: Rules):
+def _starts_in(day: datetime.date, rule: WeeklyHours, rules: Rules) -> list[datetime.datetime]:
+    """Return each call start in one day's hours, free or not (callers' hours often match)."""
     end = _end_moment(day, rule.ends_at, rules.tz)
     local = datetime.datetime.combine(day, rule.starts_at)
     last = datetime.datetime.combine(day, rule.ends_at)
+    starts = []
     while local < last:
         start = wall_time(day, local.time(), rules.tz)
         if start is not None and start + rules.call <= end:
-            yield start
+            starts.append(start)
         local += rules.step  # wall-clock steps: 9:00, 9:20 ... whatever the offset that day
+    return starts
 
 
 def _end_moment(day, time, tz) -> datetime.datetime:
@@ -122,11 +129,19 @@ def _end_moment(day, time, tz) -> datetime.datetime:
     return min(local.astimezone(UTC), local.replace(fold=1).astimezone(UTC))
 
 
-def _overlaps(start, end, spans: Sequence[Span]) -> bool:
-    """Return whether [start, end) overlaps any of the sorted `spans`."""
-    for span_start, span_end in spans:
-        if span_start >= end:
-            return False
-        if span_end > start:
-            return True
-    return False
+class Taken:
+    """Busy spans, merged into disjoint runs, asked "does [start, end) overlap any?"."""
+
+    def __init__(self, spans: Iterable[Span]):
+        merged: list[list[datetime.datetime]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def overlaps(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        index = bisect.bisect_right(self.ends, start)  # the first run ending after `start`
+        return index < len(self.starts) and self.starts[index] < end

@@ -182,3 +182,13 @@ def test_the_window_ends_after_its_last_day():
 
 def test_no_hours_means_no_slots():
     assert free_slots(now=at(LA, 2026, 11, 30, 6, 0), rules=rules(), hours={}) == []
+
+
+def test_one_day_gives_the_same_slots_as_the_window_on_that_day():
+    now = at(LA, 2026, 10, 30, 0, 0)
+    every_day = {1: [WeeklyHours(day, datetime.time(0, 30), datetime.time(3)) for day in range(7)]}
+    window = free_slots(now=now, rules=rules(), hours=every_day)
+    fall_back = datetime.date(2026, 11, 1)
+    one_day = free_slots(now=now, rules=rules(), hours=every_day, day=fall_back)
+    assert one_day == [s for s in window if s.start.astimezone(LA).date() == fall_back]
+    assert free_slots(now=now, rules=rules(), hours=every_day, day=datetime.date(2027, 1, 1)) == []
