@@ -33,19 +33,23 @@ class MapLink:
     url: str
 
 
+def _on_team_page():
+    return Clinician.objects.filter(on_team_page=True)
+
+
 def team_members() -> list[Clinician]:
     """Return the clinicians shown on "Our team", in the order staff set.
 
     Each carries `initials` for the calm placeholder shown when it has no photo.
     """
-    members = list(Clinician.objects.filter(on_team_page=True))
+    members = list(_on_team_page())
     for member in members:
         member.initials = initials(member.name)
     return members
 
 
 def has_team_page() -> bool:
-    return Clinician.objects.filter(on_team_page=True).exists()
+    return _on_team_page().exists()
 
 
 def has_visit_page(clinic: ClinicProfile) -> bool:

@@ -28,15 +28,12 @@ class StaticViewSitemap(SiteURLSitemap):
     def items(self):
         """Return the site's fixed pages, and those of the clinic's own pages that exist."""
         shown = shown_pages(ClinicProfile.objects.load())
-        clinic_pages = [
-            name
-            for name, exists in (
-                ("pages:team", shown.team),
-                ("pages:visit", shown.visit),
-                ("pages:costs", shown.costs),
-            )
-            if exists
-        ]
+        optional = {
+            "pages:team": shown.team,
+            "pages:visit": shown.visit,
+            "pages:costs": shown.costs,
+        }
+        clinic_pages = [name for name, exists in optional.items() if exists]
         return [
             "pages:home",
             "pages:article_list",
