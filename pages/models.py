@@ -425,7 +425,12 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+        """Return whether the public can read the article now (its live version)."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.live_id is not None
+            and self.publish_at <= timezone.now()
+        )
 
     @property
     def reading_minutes(self) -> int:

@@ -166,7 +166,7 @@ def decide_as_staff(
 @transaction.atomic
 def record_decision(*, article: Article, fingerprint: str, **fields) -> ClinicalReview:
     """Store a decision on exactly the draft the reviewer read, and tell the editors."""
-    from .tasks import notify_editors_of_decision
+    from .tasks import notify_editors_of_decision  # the task module imports this one
 
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.draft_fingerprint() != fingerprint:

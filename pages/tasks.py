@@ -11,13 +11,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from .models import ClinicalReview
+from .review import draft_editors
+
 
 @task()
 def notify_editors_of_decision(review_id: int) -> str:
     """Tell the staff who wrote the draft (and who asked for the review) what was decided."""
-    from .models import ClinicalReview
-    from .review import draft_editors
-
     review = ClinicalReview.objects.select_related("article", "review_link").get(pk=review_id)
     user_ids = draft_editors(review.article)
     if review.review_link is not None:

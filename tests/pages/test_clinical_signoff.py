@@ -305,3 +305,19 @@ def test_the_front_desk_cannot_open_the_signoff_page(client, live):
     desk = make_user(username="desk", is_staff=True, groups=[Group.objects.get(name=FRONT_DESK)])
     sign_in_verified(client, desk)
     assert client.get(signoff(live)).status_code == 403
+
+
+def test_articles_live_before_sign_off_stay_live_marked_not_reviewed(client):
+    """The data migration gives each published article a live version, claiming no review."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("pages.migrations.0010_publish_existing_articles_unreviewed")
+    article = make_article(status=Status.DRAFT, faqs=[("Does it hurt?", "Rarely.")])
+    Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED)
+    migration.publish_existing(apps, schema_editor=None)
+    article.refresh_from_db()
+    assert article.live.fingerprint == article.draft_fingerprint()
+    html = client.get(PAGE).content.decode()
+    assert "Not yet reviewed by a clinician" in html and "Does it hurt?" in html
