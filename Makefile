@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help run superuser test lint serve worker bench lighthouse drill backup-check install install-prod
+.PHONY: help run superuser test lint serve worker bench bench-scheduling lighthouse drill backup-check install install-prod
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,3 +45,6 @@ lighthouse: install  ## Run Lighthouse (mobile) on home, an article and the form
 
 bench: install  ## Benchmark the production-like server against a static file (takes ~8 min)
 	@scripts/with_postgres.sh $(PY) bench/run.py
+
+bench-scheduling: install  ## Benchmark booked calls: slot CPU, form, booking POST, 50-way race
+	@scripts/with_postgres.sh $(PY) bench/scheduling.py
