@@ -10,6 +10,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from clinic_site.admin import SingletonAdmin
+
 from . import scheduling, services
 from .call_times import call_times
 from .choices import OPEN_STATUSES
@@ -27,7 +29,7 @@ from .models import (
 
 
 @admin.register(SchedulingSettings)
-class SchedulingSettingsAdmin(admin.ModelAdmin):
+class SchedulingSettingsAdmin(SingletonAdmin):
     fieldsets = (
         (None, {"fields": ("enabled",)}),
         (
@@ -35,19 +37,6 @@ class SchedulingSettingsAdmin(admin.ModelAdmin):
             {"fields": ("call_minutes", "buffer_minutes", "notice_hours", "horizon_days")},
         ),
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        """Go straight to the one row of settings: there is never a list to choose from."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        found = SchedulingSettings.objects.load()
-        return redirect("admin:bookings_schedulingsettings_change", found.pk)
 
 
 class CallHoursInline(admin.TabularInline):

@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+
+from clinic_site.admin import SingletonAdmin
 
 from .models import (
     TARGET_READING_GRADE,
@@ -43,7 +44,7 @@ class ClinicProfileAdminForm(forms.ModelForm):
 
 
 @admin.register(ClinicProfile)
-class ClinicProfileAdmin(admin.ModelAdmin):
+class ClinicProfileAdmin(SingletonAdmin):
     form = ClinicProfileAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
@@ -81,19 +82,6 @@ class ClinicProfileAdmin(admin.ModelAdmin):
             },
         ),
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        """Go straight to the one profile: there is never a list to choose from."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        profile = ClinicProfile.objects.load()
-        return redirect("admin:pages_clinicprofile_change", profile.pk)
 
 
 # Articles ---------------------------------------------------------------------------------------

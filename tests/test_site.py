@@ -99,11 +99,15 @@ def test_admin_lives_at_configured_path(client, settings):
     assert reverse("admin:index") == "/" + settings.ADMIN_PATH
 
 
-def test_clinic_profile_admin_goes_straight_to_the_one_profile(admin_client):
-    response = admin_client.get(reverse("admin:pages_clinicprofile_changelist"))
+@pytest.mark.parametrize("model", ["pages_clinicprofile", "bookings_schedulingsettings"])
+def test_a_one_row_admin_goes_straight_to_its_row_and_offers_no_add_or_delete(admin_client, model):
+    response = admin_client.get(reverse(f"admin:{model}_changelist"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:pages_clinicprofile_change", args=[1])
-    assert admin_client.get(response["Location"]).status_code == 200
+    assert response["Location"] == reverse(f"admin:{model}_change", args=[1])
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200
+    assert reverse(f"admin:{model}_delete", args=[1]) not in page.content.decode()
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 403
 
 
 def test_hours_read_naturally():
