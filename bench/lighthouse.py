@@ -5,10 +5,11 @@ Usage: make lighthouse   (or: scripts/with_postgres.sh .venv/bin/python bench/li
 Installs npm `lighthouse@12.8.2` into bench/.work/node_modules when missing (12.x is the last
 line that runs on Node 20), starts `scripts/serve.sh` on a free port against the PostgreSQL in
 DATABASE_URL (`make lighthouse` starts a throwaway one), and audits the home page, the first
-article linked from /learn/ (when there is one) and the consultation form with the system
-Chromium. Prints performance, accessibility, best practices and SEO per page (goal: 1.00 in
-each), lists the audits that lost points, keeps the JSON reports in bench/.work/lighthouse/, and
-stops the server it started. Exits non-zero if any score is below 1.0.
+article linked from /learn/ (when there is one), the consultation form and, when staff have
+filled them in, Our team, Visit us and Costs, with the system Chromium. Prints performance,
+accessibility, best practices and SEO per page (goal: 1.00 in each), lists the audits that lost
+points, keeps the JSON reports in bench/.work/lighthouse/, and stops the server it started.
+Exits non-zero if any score is below 1.0.
 """
 
 import json
@@ -17,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -88,6 +90,18 @@ def lost_points(report: dict) -> list[str]:
     return lines
 
 
+CLINIC_PAGES = [("team", "/team/"), ("visit", "/visit/"), ("costs", "/costs/")]
+
+
+def answers(url: str) -> bool:
+    """Return whether the page exists (200), rather than 404 for an empty clinic profile."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
 def main() -> int:
     ensure_lighthouse()
     with Server() as server:
@@ -98,6 +112,8 @@ def main() -> int:
         else:
             print("No article linked from /learn/ yet: auditing home and the form only.")
         pages.append(("consultation", "/consultation/"))
+        # Shown only once staff (or the demo) fill them in: audited when they exist.
+        pages += [(name, path) for name, path in CLINIC_PAGES if answers(server.url + path)]
         print(f"\nLighthouse {VERSION}, mobile preset, {server.url}\n")
         print(f"{'page':<34}" + "".join(f"{c:>16}" for c in CATEGORIES))
         all_full = True
