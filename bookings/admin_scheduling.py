@@ -107,11 +107,7 @@ class DayFilter(admin.SimpleListFilter):
             return queryset
         first = clinic_today() + datetime.timedelta(days=1 if value == "tomorrow" else 0)
         days = 7 if value == "week" else 1
-        start = datetime.datetime.combine(first, datetime.time(), tzinfo=clinic_tz())
-        end = datetime.datetime.combine(
-            first + datetime.timedelta(days=days), datetime.time(), tzinfo=clinic_tz()
-        )
-        return queryset.filter(during__startswith__gte=start, during__startswith__lt=end)
+        return queryset.starting_on(first, days=days, tz=clinic_tz())
 
 
 @admin.register(CallBooking)

@@ -4,8 +4,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from .choices import Status
-from .clinic_time import clinic_today
-from .models import ConsultationRequest, past_target_q
+from .clinic_time import clinic_today, clinic_tz
+from .models import CallBooking, ConsultationRequest, past_target_q
 
 
 def front_desk_summary(*, user) -> dict:
@@ -28,5 +28,9 @@ def front_desk_summary(*, user) -> dict:
         ("Assigned to me", numbers["n_mine"], f"{inbox}?assigned=me"),
         ("Nobody assigned yet", numbers["n_unassigned"], f"{inbox}?assigned=none"),
     ]
+    if user.has_perm("bookings.view_callbooking"):
+        agenda = reverse("admin:bookings_callbooking_changelist")
+        calls = CallBooking.objects.booked().starting_on(clinic_today(), tz=clinic_tz()).count()
+        counts.insert(0, ("Calls booked today", calls, f"{agenda}?day=today&status__exact=booked"))
     oldest_urgent = open_requests.filter(urgent=True).order_by("created").first()
     return {"counts": counts, "oldest_urgent": oldest_urgent}

@@ -167,6 +167,12 @@ class CallBookingQuerySet(models.QuerySet):
         """Return the calls still going ahead (they hold their caller's time)."""
         return self.filter(status=CallStatus.BOOKED)
 
+    def starting_on(self, first: datetime.date, *, days: int = 1, tz: datetime.tzinfo):
+        """Return the calls starting on `first` (and the `days` - 1 after it) in the zone `tz`."""
+        start = datetime.datetime.combine(first, datetime.time(), tzinfo=tz)
+        end = datetime.datetime.combine(first + datetime.timedelta(days=days), datetime.time(), tz)
+        return self.filter(during__startswith__gte=start, during__startswith__lt=end)
+
 
 class CallBooking(models.Model):
     """A consultation call a patient (or the front desk for them) booked at a set time.

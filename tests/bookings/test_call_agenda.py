@@ -131,3 +131,34 @@ def test_an_editor_cannot_book_calls(client, patient):
     sign_in_verified(client, editor)
     assert client.get(book_url(patient)).status_code == 403
     assert client.get(AGENDA).status_code == 403
+
+
+def test_the_front_desk_home_counts_todays_calls_and_opens_them_on_the_agenda(
+    client, front_desk, scheduling_on
+):
+    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+    from bookings.clinic_time import clinic_today, clinic_tz
+
+    noon = datetime.datetime.combine(clinic_today(), datetime.time(12), tzinfo=clinic_tz())
+    for n, (start, status) in enumerate(
+        [
+            (noon, CallStatus.BOOKED),
+            (noon + datetime.timedelta(hours=1), CallStatus.CANCELLED),
+            (noon + datetime.timedelta(days=1), CallStatus.BOOKED),
+        ]
+    ):
+        call = datetime.timedelta(minutes=15)
+        CallBooking.objects.create(
+            request=make_consultation_request(email=f"c{n}@example.com"),
+            caller=scheduling_on,
+            during=DateTimeTZRange(start, start + call),
+            blocked=DateTimeTZRange(start, start + call),
+            status=status,
+            manage_key=f"key{n}",
+        )
+    counts = {label: (n, url) for label, n, url in client.get("/admin/").context["counts"]}
+    count, url = counts["Calls booked today"]
+    assert count == 1
+    agenda = client.get(url).context["cl"]
+    assert [c.starts for c in agenda.result_list] == [noon]
