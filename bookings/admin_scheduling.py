@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from clinic_site.admin import SingletonAdmin
 
-from . import scheduling, services
+from . import call_links, scheduling, services
 from .call_times import call_times
 from .choices import OPEN_STATUSES
 from .clinic_time import clinic_today, clinic_tz
@@ -166,7 +166,7 @@ class CallBookingAdmin(admin.ModelAdmin):
     def missed_calls(self, request, queryset):
         missed = 0
         for booking in queryset.filter(status=CallStatus.BOOKED).select_related("request"):
-            scheduling.missed_call(booking=booking, actor=request.user)
+            services.missed_call(booking=booking, actor=request.user)
             missed += 1
         self.message_user(
             request,
@@ -207,7 +207,7 @@ class CallBookingAdmin(admin.ModelAdmin):
             "title": f"{'Move' if booking else 'Book'} the call for {patient.reference}",
             "patient": patient,
             "booking": booking,
-            "call_time": scheduling.call_time_text(booking) if booking else "",
+            "call_time": call_links.call_time_text(booking) if booking else "",
             "call_times": call_times(offer, picked=None, page=None),
             "error": error,
             "opts": self.model._meta,

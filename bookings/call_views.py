@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import scheduling
+from . import call_links, scheduling
 from .call_times import call_times
 
 TEMPLATE = "bookings/manage_call.html"
@@ -20,10 +20,10 @@ TEMPLATE = "bookings/manage_call.html"
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage_call(request, token: str):
     """Show the call with buttons to move or cancel it; on POST, do what was asked."""
-    booking = scheduling.booking_for_token(token)
+    booking = call_links.booking_for_token(token)
     if booking is None:
         return render(request, TEMPLATE, {"state": "unknown"}, status=404)
-    if not scheduling.link_is_live(booking):
+    if not call_links.link_is_live(booking):
         return render(request, TEMPLATE, {"state": "over", "booking": booking})
     if request.method == "POST" and request.POST.get("action") == "cancel":
         scheduling.cancel_call(booking=booking)
@@ -38,7 +38,7 @@ def _show(request, booking, *, status=200, **extra):
     context = {
         "state": "booked",
         "booking": booking,
-        "call_time": scheduling.call_time_text(booking),
+        "call_time": call_links.call_time_text(booking),
         "call_times": call_times(offer, picked=None, page=None) if offer else None,
         **extra,
     }
@@ -62,7 +62,7 @@ def _move(request, booking):
     context = {
         "state": "moved",
         "booking": booking,
-        "call_time": scheduling.call_time_text(booking),
-        "token": scheduling.manage_token(booking),
+        "call_time": call_links.call_time_text(booking),
+        "token": call_links.manage_token(booking),
     }
     return render(request, TEMPLATE, context)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pages.models import ClinicProfile
 
-from . import scheduling
+from . import call_links
 from .calendar_file import call_calendar
 from .models import CallBooking, CallStatus
 
@@ -113,9 +113,9 @@ def booked_call(request) -> CallBooking | None:
 def _call_context(booking: CallBooking | None) -> dict:
     if booking is None:
         return {}
-    token = scheduling.manage_token(booking)
+    token = call_links.manage_token(booking)
     return {
-        "call_time": scheduling.call_time_text(booking),
+        "call_time": call_links.call_time_text(booking),
         "manage_url": settings.SITE_URL + reverse("bookings:manage_call", args=[token]),
     }
 

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 
 from pages.models import ClinicProfile
 
-from . import scheduling, tasks
+from . import call_links, tasks
 from .models import CallBooking
 
 
@@ -53,7 +53,7 @@ def text_body(booking: CallBooking) -> str:
     """Return the reminder text: the time and reference, the clinic named only if allowed."""
     request = booking.request
     who = f"{ClinicProfile.objects.load().name}: your" if request.ok_name_clinic else "Your"
-    return f"{who} phone call is {scheduling.call_time_text(booking)}. Ref {request.reference}."
+    return f"{who} phone call is {call_links.call_time_text(booking)}. Ref {request.reference}."
 
 
 def send_text(*, to: str, body: str) -> bool:

@@ -5,27 +5,22 @@ database has the last word on double booking: CallBooking's exclusion constraint
 second booked call overlapping a caller's call (break included), so two patients who pick the
 same time at the same moment get one call and one "just taken" page, never two calls.
 
-A booking's manage link works like Django's password-reset links: it carries a random key that
-finds the booking and an HMAC of it made with SECRET_KEY, so what the database holds is not
-enough to forge a link. A new key (so a new link) is drawn when the call is moved.
+The manage link and how a call time reads are in bookings/call_links.py.
 """
 
 import datetime
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
-from pages.models import US_TIME_ZONES, ClinicProfile
+from pages.models import ClinicProfile
 
-from . import slots
+from . import call_links, slots, tasks
 from .models import CallBooking, CallHours, CallStatus, SchedulingSettings, TimeOff
 
-MANAGE_SALT = "bookings.manage-call"
 CALL_TIME_FORMAT = "%Y-%m-%dT%H:%MZ"  # a call time in a form: UTC, to the minute, nothing else
 NEAREST_COUNT = 3
 
@@ -142,7 +137,9 @@ def book_call(*, request, start: datetime.datetime) -> CallBooking:
     """
     found, rules = free_slots(at=start)
     for slot in (slot for slot in found if slot.start == start):
-        booking = CallBooking(request=request, caller_id=slot.caller_id, manage_key=_new_key())
+        booking = CallBooking(
+            request=request, caller_id=slot.caller_id, manage_key=call_links.new_key()
+        )
         _place(booking, start, rules)
         try:
             with transaction.atomic():
@@ -159,7 +156,6 @@ def book_call_for(*, request, start: datetime.datetime) -> CallBooking:
     Like a booking from the form, but on its own: the request is already stored, so the
     patient is emailed the time, the link and the calendar file now (if they gave an email).
     """
-    from . import tasks
 
     with transaction.atomic():
         booking = book_call(request=request, start=start)
@@ -167,70 +163,13 @@ def book_call_for(*, request, start: datetime.datetime) -> CallBooking:
     return booking
 
 
-def missed_call(*, booking: CallBooking, actor) -> None:
-    """Log "called: no answer", free the time, and email them to pick a new one if we may.
-
-    The email says only that we missed them and links to the form; the calendar file it
-    carries removes the old time.
-    """
-    from . import services, tasks
-    from .choices import ContactOutcome
-
-    with transaction.atomic():
-        services.log_contact_attempt(
-            request=booking.request, actor=actor, outcome=ContactOutcome.CALLED_NO_ANSWER
-        )
-        booking.status = CallStatus.CANCELLED
-        booking.sequence += 1
-        booking.save(update_fields=["status", "sequence", "updated"])
-        tasks.enqueue_call_email(booking, kind="missed")
-
-
 def _place(booking: CallBooking, start: datetime.datetime, rules: slots.Rules) -> None:
     booking.during = DateTimeTZRange(start, start + rules.call)
     booking.blocked = DateTimeTZRange(start, start + rules.step)
 
 
-def _new_key() -> str:
-    return secrets.token_hex(16)
-
-
-def manage_token(booking: CallBooking) -> str:
-    """Return the secret part of the booking's manage link (changes when the call moves)."""
-    mac = salted_hmac(MANAGE_SALT, f"{booking.pk}:{booking.manage_key}", algorithm="sha256")
-    return f"{booking.manage_key}-{mac.hexdigest()[:32]}"
-
-
-def booking_for_token(token: str) -> CallBooking | None:
-    """Return the booking a manage link names, if the link is genuine and current."""
-    key, _, _mac = token.partition("-")
-    booking = CallBooking.objects.select_related("request").filter(manage_key=key).first()
-    if booking is None or not constant_time_compare(manage_token(booking), token):
-        return None
-    return booking
-
-
-def call_time_text(booking: CallBooking) -> str:
-    """Return when the call is, in the clinic's zone: 'Tuesday 1 December at 9:00 am (...)'."""
-    tz = ClinicProfile.objects.load().tz
-    return time_text(booking.starts, tz)
-
-
-def time_text(moment: datetime.datetime, tz) -> str:
-    """Return a moment as patients read it, in `tz`, with the zone's plain name."""
-    local = moment.astimezone(tz)
-    zone = dict(US_TIME_ZONES).get(tz.key, tz.key)
-    return f"{local:%A %-d %B} at {local:%-I:%M} {'am' if local.hour < 12 else 'pm'} ({zone} time)"
-
-
-def link_is_live(booking: CallBooking, *, now: datetime.datetime | None = None) -> bool:
-    """Return whether the patient may still move or cancel the call (until it has ended)."""
-    return booking.status == CallStatus.BOOKED and (now or timezone.now()) < booking.ends
-
-
 def cancel_call(*, booking: CallBooking) -> None:
     """Cancel a booked call and tell the patient's calendar (a new SEQUENCE, METHOD:CANCEL)."""
-    from . import tasks
 
     with transaction.atomic():
         booking.status = CallStatus.CANCELLED
@@ -246,14 +185,13 @@ def move_call(*, booking: CallBooking, start: datetime.datetime) -> CallBooking:
     minutes, then the new time is taken under the same constraint as any booking. When the
     move fails nothing changes, in the database or in `booking`.
     """
-    from . import tasks
 
     try:
         with transaction.atomic():
             booking.status = CallStatus.CANCELLED
             booking.save(update_fields=["status"])  # frees its time for the check below
             found, rules = free_slots(at=start)
-            sequence, key = booking.sequence + 1, _new_key()
+            sequence, key = booking.sequence + 1, call_links.new_key()
             for slot in (slot for slot in found if slot.start == start):
                 booking.caller_id, booking.status = slot.caller_id, CallStatus.BOOKED
                 booking.sequence, booking.manage_key = sequence, key

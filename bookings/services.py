@@ -22,6 +22,8 @@ from . import scheduling, tasks
 from .choices import OPEN_STATUSES, REACHED_OUTCOMES, ContactOutcome, Status
 from .models import (
     AccessLogEntry,
+    CallBooking,
+    CallStatus,
     ConsultationRequest,
     ContactAttempt,
     Note,
@@ -367,3 +369,19 @@ def _start_of_day(moment: datetime.datetime) -> datetime.datetime:
     """Return midnight of the day `moment` falls on, in the clinic's time zone."""
     local = timezone.localtime(moment)
     return timezone.make_aware(datetime.datetime.combine(local.date(), datetime.time()))
+
+
+def missed_call(*, booking: CallBooking, actor) -> None:
+    """Log "called: no answer", free the time, and email them to pick a new one if we may.
+
+    The email says only that we missed them and links to the form; the calendar file it
+    carries removes the old time.
+    """
+    with transaction.atomic():
+        log_contact_attempt(
+            request=booking.request, actor=actor, outcome=ContactOutcome.CALLED_NO_ANSWER
+        )
+        booking.status = CallStatus.CANCELLED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated"])
+        tasks.enqueue_call_email(booking, kind="missed")

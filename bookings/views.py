@@ -16,7 +16,7 @@ from clinic_site import ratelimit
 from clinic_site.views import render_error_page
 from pages.models import ClinicProfile
 
-from . import scheduling
+from . import call_links, scheduling
 from .calendar_file import call_calendar
 from .call_times import call_times
 from .choices import Status
@@ -150,7 +150,7 @@ def thanks(request):
     context = {
         "consultation_request": consultation_request,
         "estimate": estimate,
-        "call_time": scheduling.call_time_text(booking) if booking else "",
+        "call_time": call_links.call_time_text(booking) if booking else "",
     }
     return render(request, "bookings/thanks.html", context)
 

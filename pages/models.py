@@ -441,6 +441,17 @@ class Article(models.Model):
         faqs = [(faq.question, faq.answer) for faq in self.faqs.all()]
         return content_fingerprint(self.title, self.summary, self.body, faqs)
 
+    def draft_editor_ids(self) -> set[int]:
+        """Return the ids of the staff who saved the draft since its live version was published.
+
+        From the article's history (every save in the admin is a record with its user).
+        """
+        history = self.history.exclude(history_user=None)
+        latest = self.versions.filter(published_at__isnull=False).order_by("-published_at").first()
+        if latest is not None:
+            history = history.filter(history_date__gt=latest.published_at)
+        return set(history.values_list("history_user", flat=True))
+
 
 class ArticleFAQ(models.Model):
     """A question and answer shown at the foot of an article."""

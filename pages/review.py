@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import tasks
 from .models import (
     REVIEW_INTERVAL,
     Article,
@@ -122,18 +123,6 @@ def _permissions(condition: Q):
     return Permission.objects.filter(condition)
 
 
-def draft_editors(article: Article) -> set[int]:
-    """Return the ids of the staff who saved the draft since its live version was published.
-
-    From the article's history (every save in the admin is a record with its user).
-    """
-    history = article.history.exclude(history_user=None)
-    latest = article.versions.filter(published_at__isnull=False).order_by("-published_at").first()
-    if latest is not None:
-        history = history.filter(history_date__gt=latest.published_at)
-    return set(history.values_list("history_user", flat=True))
-
-
 # Decisions ---------------------------------------------------------------------------------------
 
 
@@ -145,7 +134,7 @@ def decide_as_staff(
         raise SignOffRefused(
             "Only members of the Clinical reviewer group can approve articles or send them back."
         )
-    if user.pk in draft_editors(article):
+    if user.pk in article.draft_editor_ids():
         raise SignOffRefused(
             "You changed this draft since it was last published, so another clinician must "
             "review it. Send them a review link, or ask a colleague in the Clinical reviewer "
@@ -166,8 +155,6 @@ def decide_as_staff(
 @transaction.atomic
 def record_decision(*, article: Article, fingerprint: str, **fields) -> ClinicalReview:
     """Store a decision on exactly the draft the reviewer read, and tell the editors."""
-    from .tasks import notify_editors_of_decision  # the task module imports this one
-
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.draft_fingerprint() != fingerprint:
         raise SignOffRefused(
@@ -179,7 +166,7 @@ def record_decision(*, article: Article, fingerprint: str, **fields) -> Clinical
         review.next_review_due = timezone.localdate(now) + REVIEW_INTERVAL
     review.full_clean()
     review.save()
-    transaction.on_commit(lambda: notify_editors_of_decision.enqueue(review_id=review.pk))
+    transaction.on_commit(lambda: tasks.notify_editors_of_decision.enqueue(review_id=review.pk))
     return review
 
 

@@ -20,7 +20,6 @@ from .review import (
     SignOffRefused,
     confirm_fix,
     decide_as_staff,
-    draft_editors,
     may_approve,
     publish_draft,
     request_fix,
@@ -110,7 +109,7 @@ class ClinicalSignOffMixin:
             "link_days": settings.REVIEW_LINK_DAYS,
             "may_change": self.has_change_permission(request, article),
             "may_decide": may_decide,
-            "wrote_draft": user.pk in draft_editors(article),
+            "wrote_draft": user.pk in article.draft_editor_ids(),
             "decision_form": forms.get("decide")
             or StaffDecisionForm(initial={"fingerprint": state.fingerprint}),
             "link_form": forms.get("send-link") or ReviewLinkForm(),

@@ -12,14 +12,13 @@ from django.urls import reverse
 from django_tasks import task
 
 from .models import ClinicalReview
-from .review import draft_editors
 
 
 @task()
 def notify_editors_of_decision(review_id: int) -> str:
     """Tell the staff who wrote the draft (and who asked for the review) what was decided."""
     review = ClinicalReview.objects.select_related("article", "review_link").get(pk=review_id)
-    user_ids = draft_editors(review.article)
+    user_ids = review.article.draft_editor_ids()
     if review.review_link is not None:
         user_ids.add(review.review_link.created_by_id)
     user_ids.discard(review.decided_by_id)

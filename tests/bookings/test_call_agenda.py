@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bookings import scheduling
+from bookings import call_links, scheduling
 from bookings.choices import ContactOutcome
 from bookings.models import AccessLogEntry, CallBooking, CallStatus, ContactAttempt
 from tests.factories import make_consultation_request
@@ -39,7 +39,7 @@ def test_front_desk_books_a_time_for_a_patient_on_the_phone(client, front_desk, 
     assert booking.starts == when
     (email,) = mail.outbox
     assert email.subject.startswith("Your call is booked")
-    assert reverse("bookings:manage_call", args=[scheduling.manage_token(booking)]) in email.body
+    assert reverse("bookings:manage_call", args=[call_links.manage_token(booking)]) in email.body
     # The request's page now shows the call, in the clinic's time.
     request_page = client.get(patient.get_admin_url()).content.decode()
     assert "Booked call:" in request_page and "Move it" in request_page

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import scheduling
+from bookings import call_links, scheduling
 from bookings.models import CallBooking, CallStatus
 from pages.models import ClinicProfile
 from tests.factories import consultation_post
@@ -33,7 +33,7 @@ def booked(client, scheduling_on):
 
 
 def manage_url(booking) -> str:
-    return reverse("bookings:manage_call", args=[scheduling.manage_token(booking)])
+    return reverse("bookings:manage_call", args=[call_links.manage_token(booking)])
 
 
 def event_of(ics: bytes):
@@ -73,7 +73,7 @@ def test_opening_the_link_only_shows_the_call(client, booked):
     response = client.get(manage_url(booked))
     page = response.content.decode()
     assert response.status_code == 200
-    assert scheduling.call_time_text(booked) in page
+    assert call_links.call_time_text(booked) in page
     assert "Yes, cancel my call" in page and "Move my call" in page
     assert "Ada" not in page and "MARKER" not in page
     assert response["Cache-Control"].startswith("max-age=0")
@@ -153,19 +153,19 @@ def test_a_made_up_or_altered_link_finds_nothing(client, booked, token):
 
 
 def test_an_altered_signature_on_a_real_key_finds_nothing(client, booked):
-    token = scheduling.manage_token(booked)
+    token = call_links.manage_token(booked)
     altered = token[:-1] + ("0" if token[-1] != "0" else "1")
     assert client.get(reverse("bookings:manage_call", args=[altered])).status_code == 404
 
 
 def test_the_link_expires_once_the_call_has_ended(client, booked):
     later = booked.ends + datetime.timedelta(seconds=1)
-    assert scheduling.link_is_live(booked, now=booked.ends - datetime.timedelta(seconds=1))
-    assert not scheduling.link_is_live(booked, now=later)
-    assert not scheduling.link_is_live(booked, now=timezone.now() + datetime.timedelta(days=30))
+    assert call_links.link_is_live(booked, now=booked.ends - datetime.timedelta(seconds=1))
+    assert not call_links.link_is_live(booked, now=later)
+    assert not call_links.link_is_live(booked, now=timezone.now() + datetime.timedelta(days=30))
 
 
 def test_the_database_holds_no_working_link(booked):
     # What is stored (the key) is not the link: the link also needs the server's SECRET_KEY.
-    assert scheduling.booking_for_token(booked.manage_key) is None
-    assert scheduling.booking_for_token(booked.manage_key + "-") is None
+    assert call_links.booking_for_token(booked.manage_key) is None
+    assert call_links.booking_for_token(booked.manage_key + "-") is None

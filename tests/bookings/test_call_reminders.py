@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from bookings import scheduling
+from bookings import call_links, scheduling
 from bookings.clinic_time import clinic_today, clinic_tz
 from tests.factories import make_consultation_request
 
@@ -49,7 +49,7 @@ def test_tomorrows_call_gets_one_email_reminder_however_often_it_runs(scheduling
     assert "Reminded 0 call(s)" in run()
     (email,) = mail.outbox
     assert email.subject.startswith("A reminder of your call tomorrow")
-    assert scheduling.call_time_text(booking) in email.body
+    assert call_links.call_time_text(booking) in email.body
     assert "MARKER" not in email.body and "Ada" not in email.body
     assert email.attachments[0][2].endswith("method=REQUEST")
 
@@ -108,7 +108,7 @@ def test_texts_wait_for_a_provider_and_then_go_only_to_those_who_allowed_them(
     ((to, body),) = TEXTS
     assert to == "+15035550111"
     assert body == (
-        f"Your phone call is {scheduling.call_time_text(allowed)}. Ref {allowed.request.reference}."
+        f"Your phone call is {call_links.call_time_text(allowed)}. Ref {allowed.request.reference}."
     )
     assert "etamine" not in body and "MARKER" not in body
 

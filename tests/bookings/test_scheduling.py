@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.urls import reverse
 
-from bookings import scheduling
+from bookings import call_links, scheduling
 from bookings.models import CallBooking, CallStatus, ConsultationRequest, SchedulingSettings
 from tests.factories import consultation_post, make_caller, make_consultation_request
 
@@ -82,7 +82,7 @@ def test_picking_a_time_books_the_call_with_the_request(client, scheduling_on):
     assert call.ends - call.starts == datetime.timedelta(minutes=15)
     assert call.blocked.upper - call.starts == datetime.timedelta(minutes=20)  # 5 min break
     thanks = client.get(response.url).content.decode()
-    assert scheduling.call_time_text(call) in thanks
+    assert call_links.call_time_text(call) in thanks
     assert "(Pacific time)" in thanks
 
 
@@ -223,8 +223,8 @@ def test_the_acknowledgement_gives_the_time_the_link_and_the_calendar_file(clien
     book(client, first_free(), first_name="Zelda", message="MARKER")
     call = CallBooking.objects.get()
     acknowledgement = next(m for m in mail.outbox if m.to == ["ada@example.com"])
-    assert scheduling.call_time_text(call) in acknowledgement.body
-    assert reverse("bookings:manage_call", args=[scheduling.manage_token(call)]) in (
+    assert call_links.call_time_text(call) in acknowledgement.body
+    assert reverse("bookings:manage_call", args=[call_links.manage_token(call)]) in (
         acknowledgement.body
     )
     name, ics, mimetype = acknowledgement.attachments[0]

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from bookings import scheduling
+from bookings import call_links, scheduling
 from bookings.models import CallBooking, CallStatus, SchedulingSettings
 from bookings.services import submit_consultation_request
 from tests.factories import consultation_data, make_caller
@@ -68,7 +68,7 @@ def test_patient_picks_a_time_sees_their_own_time_and_cancels_from_the_email(sit
     page.wait_for_url(re.compile(r"/consultation/thanks/$"))
     booking = CallBooking.objects.get()
     assert booking.starts == when
-    expect(page.locator(".call-when")).to_have_text(scheduling.call_time_text(booking))
+    expect(page.locator(".call-when")).to_have_text(call_links.call_time_text(booking))
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Add the call to your calendar")).click()
