@@ -8,7 +8,9 @@ new link, is drawn when the call is moved.
 
 import datetime
 import secrets
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -28,6 +30,11 @@ def manage_token(booking: CallBooking) -> str:
     """Return the secret part of the booking's manage link (changes when the call moves)."""
     mac = salted_hmac(MANAGE_SALT, f"{booking.pk}:{booking.manage_key}", algorithm="sha256")
     return f"{booking.manage_key}-{mac.hexdigest()[:32]}"
+
+
+def manage_url(booking: CallBooking) -> str:
+    """Return the path of the booking's manage page, its key in the query string (never logged)."""
+    return reverse("bookings:manage_call") + "?" + urlencode({"key": manage_token(booking)})
 
 
 def booking_for_token(token: str) -> CallBooking | None:

@@ -18,9 +18,9 @@ TEMPLATE = "bookings/manage_call.html"
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def manage_call(request, token: str):
+def manage_call(request):
     """Show the call with buttons to move or cancel it; on POST, do what was asked."""
-    booking = call_links.booking_for_token(token)
+    booking = call_links.booking_for_token(request.GET.get("key", ""))
     if booking is None:
         return render(request, TEMPLATE, {"state": "unknown"}, status=404)
     if not call_links.link_is_live(booking):
@@ -63,6 +63,6 @@ def _move(request, booking):
         "state": "moved",
         "booking": booking,
         "call_time": call_links.call_time_text(booking),
-        "token": call_links.manage_token(booking),
+        "manage_url": call_links.manage_url(booking),
     }
     return render(request, TEMPLATE, context)

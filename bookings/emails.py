@@ -113,10 +113,9 @@ def booked_call(request) -> CallBooking | None:
 def _call_context(booking: CallBooking | None) -> dict:
     if booking is None:
         return {}
-    token = call_links.manage_token(booking)
     return {
         "call_time": call_links.call_time_text(booking),
-        "manage_url": settings.SITE_URL + reverse("bookings:manage_call", args=[token]),
+        "manage_url": settings.SITE_URL + call_links.manage_url(booking),
     }
 
 

@@ -74,7 +74,7 @@ def test_patient_picks_a_time_sees_their_own_time_and_cancels_from_the_email(sit
         page.get_by_role("link", name=re.compile("Add the call to your calendar")).click()
     assert download.value.suggested_filename == "call.ics"
 
-    link = re.search(r"https?://\S+/consultation/call/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"https?://\S+/consultation/call/\?key=\S+", mail.outbox[-1].body).group(0)
     page.goto(site.url + link[link.index("/consultation/") :])
     expect(page.get_by_role("heading", name="Your free call")).to_be_visible()
     assert_accessible(page)
