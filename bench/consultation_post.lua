@@ -30,6 +30,7 @@ function init(args)
   stored = 0
   failed = 0
   exhausted = 0
+  failures = {}  -- status code -> count, for the answers that were not the confirmation
 end
 
 function request()
@@ -47,15 +48,25 @@ function response(status, headers, body)
     stored = stored + 1
   else
     failed = failed + 1
+    failures[status] = (failures[status] or 0) + 1
   end
 end
 
 function done(summary, latency, requests)
-  local s, f, e = 0, 0, 0
+  local s, f, e, by_status = 0, 0, 0, {}
   for _, t in ipairs(threads) do
     s = s + t:get("stored")
     f = f + t:get("failed")
     e = e + t:get("exhausted")
+    for status, count in pairs(t:get("failures")) do
+      by_status[status] = (by_status[status] or 0) + count
+    end
   end
   io.write(string.format("POSTS stored=%d failed=%d exhausted=%d\n", s, f, e))
+  local parts = {}
+  for status, count in pairs(by_status) do
+    table.insert(parts, string.format("%d=%d", status, count))
+  end
+  table.sort(parts)
+  io.write("POSTS failed by status: " .. (#parts > 0 and table.concat(parts, " ") or "none") .. "\n")
 end

@@ -46,7 +46,12 @@ def call_times(offer: scheduling.Offer, *, picked: str | None, page: str | None)
 
 
 def _call_time(time, tz, picked) -> dict:
-    value = time.astimezone(datetime.UTC).strftime(scheduling.CALL_TIME_FORMAT)
-    local = time.astimezone(tz)
+    utc, local = time.astimezone(datetime.UTC), time.astimezone(tz)
+    value = utc.strftime(scheduling.CALL_TIME_FORMAT)
     label = f"{local:%-I:%M} {'am' if local.hour < 12 else 'pm'}"
-    return {"value": value, "label": label, "checked": value == picked}
+    return {
+        "value": value,
+        "id": f"call-at-{utc:%Y%m%dt%H%M}",  # in UTC, unique even when the clocks go back
+        "label": label,
+        "checked": value == picked,
+    }

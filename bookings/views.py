@@ -1,6 +1,7 @@
 """The consultation request form, its confirmation page, and the pages for held requests."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -8,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView
@@ -53,19 +55,28 @@ class ConsultationView(FormView):
         return {"token": new_form_token(), "came_from": came_from}
 
     def get_form_kwargs(self):
-        self.offer = scheduling.offer()
-        return {**super().get_form_kwargs(), "scheduling": self.offer is not None}
+        self.scheduling = scheduling.scheduling_settings() is not None
+        self.offer = None  # the free times, worked out only if the page shows them
+        return {**super().get_form_kwargs(), "scheduling": self.scheduling}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.offer is not None:
+        if self.scheduling:
             form = context["form"]
-            context["call_times"] = call_times(
-                self.offer,
-                picked=form["call_at"].value() if form.is_bound else None,
-                page=None if form.is_bound else self.request.GET.get("dates", ""),
+            picked = form["call_at"].value() if form.is_bound else None
+            page = None if form.is_bound else self.request.GET.get("dates", "")
+            # Lazy: the empty form's times are a page-cache fragment for up to a minute (see
+            # the template), and while it is kept they need not be worked out at all.
+            context["call_times"] = SimpleLazyObject(
+                lambda: call_times(self.get_offer(), picked=picked, page=page)
             )
+            context["call_times_key"] = (page, int(time.time() // 60))
         return context
+
+    def get_offer(self) -> scheduling.Offer:
+        if self.offer is None:
+            self.offer = scheduling.offer(force=True)  # on: get_form_kwargs checked
+        return self.offer
 
     def form_valid(self, form):
         if not ratelimit.allow(
@@ -96,8 +107,7 @@ class ConsultationView(FormView):
 
     def slot_taken(self, form, *, wanted):
         """Show the form again, answers kept, with the nearest free times: 409, never a 500."""
-        self.offer = scheduling.offer()
-        nearest = scheduling.nearest(self.offer.times, wanted) if self.offer else []
+        nearest = scheduling.nearest(self.get_offer().times, wanted)
         context = self.get_context_data(form=form, slot_taken=True, nearest=nearest)
         return self.render_to_response(context, status=409)
 

@@ -80,12 +80,12 @@
     note.textContent = "Your device is set to another time zone: your own time is in brackets.";
     var hint = callTimes.querySelector(".govuk-hint");
     hint.parentNode.insertBefore(note, hint.nextSibling);
-    var inputs = callTimes.querySelectorAll("input[data-start]");
+    var inputs = callTimes.querySelectorAll(".call-day input");
     Array.prototype.forEach.call(inputs, function (input) {
       var label = callTimes.querySelector("label[for='" + input.id + "']");
       var mine = document.createElement("span");
       mine.className = "call-day__own";
-      mine.textContent = " (" + own.format(new Date(input.getAttribute("data-start"))) + ")";
+      mine.textContent = " (" + own.format(new Date(input.value)) + ")";
       label.appendChild(mine);
     });
   }

@@ -231,3 +231,27 @@ def test_the_acknowledgement_gives_the_time_the_link_and_the_calendar_file(clien
     assert (name, mimetype) == ("call.ics", "text/calendar; charset=utf-8; method=REQUEST")
     everything = acknowledgement.subject + acknowledgement.body + str(ics)
     assert "Zelda" not in everything and "MARKER" not in everything
+
+
+def test_a_time_booked_a_moment_ago_is_gone_from_the_next_patients_form(
+    client, scheduling_on, django_capture_on_commit_callbacks
+):
+    when = first_free()
+    assert f'value="{value(when)}"' in client.get(FORM).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert book(client, when).status_code == 302
+    assert f'value="{value(when)}"' not in client.get(FORM).content.decode()
+
+
+def test_time_off_entered_by_staff_shows_on_the_form_at_once(
+    client, scheduling_on, django_capture_on_commit_callbacks
+):
+    from bookings.models import TimeOff
+
+    when = first_free()
+    assert f'value="{value(when)}"' in client.get(FORM).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        TimeOff.objects.create(
+            caller=scheduling_on, starts=when, ends=when + datetime.timedelta(hours=1)
+        )
+    assert f'value="{value(when)}"' not in client.get(FORM).content.decode()
