@@ -67,12 +67,16 @@ def main() -> int:
 
 
 def schedule(*, callers: int, first: int) -> None:
-    """Switch online booking on; make callers free every day from 8 am to 8 pm."""
+    """Switch online booking on; make callers free every day from 8 am to 8 pm.
+
+    Only the bench's callers take calls: the demo's sample caller is switched off.
+    """
     from django.contrib.auth import get_user_model
 
     from bookings.models import Caller, CallHours, SchedulingSettings
 
     SchedulingSettings.objects.update_or_create(pk=1, defaults={"enabled": True})
+    Caller.objects.exclude(user__username__startswith="bench-caller-").update(active=False)
     for number in range(first, first + callers):
         user, _ = get_user_model().objects.get_or_create(
             username=f"bench-caller-{number}", defaults={"is_staff": True}
@@ -288,7 +292,7 @@ def race(base: str) -> list[str]:
         f'value="race-{n}"' in page for n, (status, page) in enumerate(answers) if status == 409
     )
     rows = CallBooking.objects.booked().filter(request__last_name__startswith="race-").count()
-    Caller.objects.update(active=True)
+    Caller.objects.filter(user__username__startswith="bench-caller-").update(active=True)
     return [
         f"## {RACERS} patients picking the same time at once\n",
         f"- booked (302): {statuses.count(302)}; just taken (409): {statuses.count(409)}; "

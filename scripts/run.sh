@@ -22,6 +22,7 @@ py=.venv/bin/python
 $py manage.py migrate --noinput
 $py manage.py createcachetable
 $py manage.py load_starter_content --demo  # a fictional clinic: local use only
+$py manage.py load_demo_schedule  # patients can pick a time from a sample caller: local use only
 
 cat <<MSG
 

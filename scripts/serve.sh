@@ -59,6 +59,7 @@ $py manage.py collectstatic --noinput --clear -v 0
 $py manage.py migrate --noinput -v 0
 $py manage.py createcachetable
 $py manage.py load_starter_content --demo  # articles live (marked not reviewed), as in make run: local use only
+$py manage.py load_demo_schedule  # patients can pick a time from a sample caller: local use only
 
 echo "Production-like server at http://127.0.0.1:$port/ ($workers workers x $threads threads, DEBUG off; Ctrl-C stops it)"
 gunicorn_args=(
