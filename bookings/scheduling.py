@@ -55,27 +55,39 @@ def rules_from(found: SchedulingSettings, tz) -> slots.Rules:
     )
 
 
-def free_slots(
-    *, now: datetime.datetime | None = None, at: datetime.datetime | None = None
-) -> tuple[list[slots.Slot], slots.Rules]:
-    """Return every free (time, caller) over the booking window, and the rules used.
-
-    With `at`, only the slots of that moment's day at the clinic, which is all booking needs.
-    """
-    found = SchedulingSettings.objects.load()
+def free_slots(*, now: datetime.datetime | None = None) -> tuple[list[slots.Slot], slots.Rules]:
+    """Return every free (time, caller) over the booking window, and the rules used."""
     now = now or timezone.now()
-    rules = rules_from(found, ClinicProfile.objects.load().tz)
-    since, until = now, now + datetime.timedelta(days=rules.horizon_days + 1)
-    day = None
-    if at is not None:
-        day = at.astimezone(rules.tz).date()
-        since, until = max(now, at - datetime.timedelta(days=1)), at + datetime.timedelta(days=1)
+    rules = _rules()
     hours = _weekly_hours()
-    busy, closures = _busy(now=since, until=until, callers=hours.keys())
-    found_slots = slots.free_slots(
-        now=now, rules=rules, hours=hours, busy=busy, closures=closures, day=day
+    until = now + datetime.timedelta(days=rules.horizon_days + 1)
+    busy, closures = _busy(now=now, until=until, callers=hours.keys())
+    found = slots.free_slots(now=now, rules=rules, hours=hours, busy=busy, closures=closures)
+    return found, rules
+
+
+def free_callers(start: datetime.datetime) -> tuple[list[int], slots.Rules]:
+    """Return the ids of the callers free for a call at `start`, and the rules used.
+
+    All a booking needs: only the calls and time off that overlap this one call (break
+    included) are read, and only that day's times are laid out.
+    """
+    rules = _rules()
+    hours = _weekly_hours()
+    busy, closures = _busy(now=start, until=start + rules.step, callers=hours.keys())
+    found = slots.free_slots(
+        now=timezone.now(),
+        rules=rules,
+        hours=hours,
+        busy=busy,
+        closures=closures,
+        day=start.astimezone(rules.tz).date(),
     )
-    return found_slots, rules
+    return [slot.caller_id for slot in found if slot.start == start], rules
+
+
+def _rules() -> slots.Rules:
+    return rules_from(SchedulingSettings.objects.load(), ClinicProfile.objects.load().tz)
 
 
 def offer(*, now: datetime.datetime | None = None, force: bool = False) -> Offer | None:
@@ -135,11 +147,9 @@ def book_call(*, request, start: datetime.datetime) -> CallBooking:
     Run inside the caller's transaction: each try is a savepoint, so a lost race leaves the
     transaction usable, and the booking commits (or not) with the request.
     """
-    found, rules = free_slots(at=start)
-    for slot in (slot for slot in found if slot.start == start):
-        booking = CallBooking(
-            request=request, caller_id=slot.caller_id, manage_key=call_links.new_key()
-        )
+    callers, rules = free_callers(start)
+    for caller_id in callers:
+        booking = CallBooking(request=request, caller_id=caller_id, manage_key=call_links.new_key())
         _place(booking, start, rules)
         try:
             with transaction.atomic():
@@ -190,10 +200,10 @@ def move_call(*, booking: CallBooking, start: datetime.datetime) -> CallBooking:
         with transaction.atomic():
             booking.status = CallStatus.CANCELLED
             booking.save(update_fields=["status"])  # frees its time for the check below
-            found, rules = free_slots(at=start)
+            callers, rules = free_callers(start)
             sequence, key = booking.sequence + 1, call_links.new_key()
-            for slot in (slot for slot in found if slot.start == start):
-                booking.caller_id, booking.status = slot.caller_id, CallStatus.BOOKED
+            for caller_id in callers:
+                booking.caller_id, booking.status = caller_id, CallStatus.BOOKED
                 booking.sequence, booking.manage_key = sequence, key
                 booking.reminded_at = None  # a new day deserves its own reminder
                 _place(booking, start, rules)

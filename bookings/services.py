@@ -78,9 +78,12 @@ def submit_consultation_request(
     existing = ConsultationRequest.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing
+    # Checked before the transaction opens: inside one, Django runs each constraint's check
+    # in a savepoint of its own, three round trips instead of one.
+    request = _new_request(data, form_token, spam_reason)
     for _ in range(5):
+        request.reference = new_reference()
         with transaction.atomic():
-            request = _new_request(data, new_reference(), form_token, spam_reason)
             ConsultationRequest.objects.bulk_create([request], ignore_conflicts=True)
             stored = ConsultationRequest.objects.filter(form_token=form_token).first()
             if stored is not None and stored.reference != request.reference:
@@ -95,11 +98,13 @@ def submit_consultation_request(
     raise IntegrityError("No free reference after 5 draws")
 
 
-def _new_request(data, reference, form_token, spam_reason) -> ConsultationRequest:
-    """Return the unsaved request, checked against every field and constraint of the model."""
+def _new_request(data, form_token, spam_reason) -> ConsultationRequest:
+    """Return the unsaved request, checked against every field and constraint of the model.
+
+    Its reference is drawn by the caller, once per try.
+    """
     request = ConsultationRequest(
         **data,
-        reference=reference,
         form_token=form_token,
         email_normalised=normalise_email(data.get("email", "")),
         urgent=mentions_crisis(data.get("message", "")),
