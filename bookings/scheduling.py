@@ -117,8 +117,11 @@ def nearest(times: list[datetime.datetime], wanted: datetime.datetime) -> list[d
 
 def _weekly_hours() -> dict[int, list[slots.WeeklyHours]]:
     hours = defaultdict(list)
-    for row in CallHours.objects.filter(caller__active=True):
-        hours[row.caller_id].append(slots.WeeklyHours(row.weekday, row.starts_at, row.ends_at))
+    rows = CallHours.objects.filter(caller__active=True).values_list(
+        "caller_id", "weekday", "starts_at", "ends_at"
+    )  # plain values: a week of hours for every caller is read on every booking
+    for caller_id, weekday, starts_at, ends_at in rows:
+        hours[caller_id].append(slots.WeeklyHours(weekday, starts_at, ends_at))
     return hours
 
 
