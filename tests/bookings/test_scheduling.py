@@ -255,3 +255,14 @@ def test_time_off_entered_by_staff_shows_on_the_form_at_once(
             caller=scheduling_on, starts=when, ends=when + datetime.timedelta(hours=1)
         )
     assert f'value="{value(when)}"' not in client.get(FORM).content.decode()
+
+
+def test_new_scheduling_settings_show_on_the_form_at_once(
+    client, scheduling_on, django_capture_on_commit_callbacks
+):
+    assert "sooner than 2 hours from now" in client.get(FORM).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        found = SchedulingSettings.objects.load()
+        found.notice_hours = 4
+        found.save()
+    assert "sooner than 4 hours from now" in client.get(FORM).content.decode()
