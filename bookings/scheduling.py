@@ -12,9 +12,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
+from psycopg.errors import DeadlockDetected
 
 from pages.models import ClinicProfile
 
@@ -154,13 +155,30 @@ def book_call(*, request, start: datetime.datetime) -> CallBooking:
     for caller_id in callers:
         booking = CallBooking(request=request, caller_id=caller_id, manage_key=call_links.new_key())
         _place(booking, start, rules)
-        try:
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError:
-            continue  # this caller was booked at that time a moment ago: try the next one
-        return booking
+        if _take(booking):
+            return booking
+        # this caller was booked at that time a moment ago: try the next one
     raise SlotTaken(start)
+
+
+def _take(booking: CallBooking) -> bool:
+    """Save the booking in a savepoint; return False if another booking got its time first.
+
+    The exclusion constraint refuses a call overlapping one already stored (IntegrityError).
+    Two calls for one caller stored at the same instant can also end up waiting on each
+    other; PostgreSQL then cancels one of them ("deadlock detected"), which lost the race
+    just the same and must get the same answer, not an error page.
+    """
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        return False
+    except OperationalError as error:
+        if isinstance(error.__cause__, DeadlockDetected):
+            return False
+        raise
+    return True
 
 
 def book_call_for(*, request, start: datetime.datetime) -> CallBooking:
@@ -210,10 +228,7 @@ def move_call(*, booking: CallBooking, start: datetime.datetime) -> CallBooking:
                 booking.sequence, booking.manage_key = sequence, key
                 booking.reminded_at = None  # a new day deserves its own reminder
                 _place(booking, start, rules)
-                try:
-                    with transaction.atomic():
-                        booking.save()
-                except IntegrityError:
+                if not _take(booking):
                     continue
                 tasks.enqueue_call_email(booking, kind="moved")
                 return booking

@@ -130,3 +130,21 @@ def test_fifty_patients_picking_different_times_are_each_stored_once(server):
     booked = sorted(CallBooking.objects.values_list("during__startswith", flat=True))
     assert booked == times
     assert "Traceback" not in log_path.read_text(errors="replace")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_patients_racing_for_one_time_with_five_callers_get_five_calls(server):
+    SchedulingSettings.objects.update_or_create(pk=1, defaults={"enabled": True})
+    callers = [make_caller(username=f"caller{n}") for n in range(5)]
+    port, log_path = server
+    when = scheduling.offer().times[0]
+    cookie, token = csrf(port)
+    results = send_all(port, cookie, [patient(i, token, when) for i in range(PATIENTS)])
+
+    statuses = [status for status, _ in results]
+    assert statuses.count(302) == len(callers), statuses  # never a 503: each is told
+    assert statuses.count(409) == PATIENTS - len(callers), statuses
+    booked = CallBooking.objects.values_list("caller_id", flat=True)
+    assert sorted(booked) == sorted(caller.pk for caller in callers)  # one call each
+    assert ConsultationRequest.objects.count() == len(callers)
+    assert "Traceback" not in log_path.read_text(errors="replace")

@@ -2,6 +2,8 @@
 
 import datetime
 import re
+import threading
+import time
 import uuid
 
 import pytest
@@ -266,3 +268,68 @@ def test_new_scheduling_settings_show_on_the_form_at_once(
         found.notice_hours = 4
         found.save()
     assert "sooner than 4 hours from now" in client.get(FORM).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_caught_in_a_deadlock_gets_the_just_taken_page_not_an_error(scheduling_on):
+    """Two calls stored at one instant for one caller can wait on each other; PostgreSQL then
+    cancels one of them. Here the front desk, in one transaction, books a call just before the
+    patient's time (the patient's booking waits for it) and then one just after it (which
+    waits for the patient's): PostgreSQL cancels the patient's, who must get the same answer as
+    any patient who lost the race."""
+    from django.db import connection
+
+    when = first_free()
+    answer = {}
+
+    def patient_books():
+        from django.test import Client
+
+        try:
+            answer["response"] = Client().post(
+                FORM, consultation_post(call_at=value(when), first_name="Grace")
+            )
+        finally:
+            connection.close()  # this thread's own connection
+
+    def front_desk_books(offset: int):
+        starts = when + datetime.timedelta(minutes=offset)
+        booking = CallBooking(
+            request=make_consultation_request(), caller=scheduling_on, manage_key=f"k{offset}"
+        )
+        booking.during = DateTimeTZRange(starts, starts + datetime.timedelta(minutes=15))
+        booking.blocked = DateTimeTZRange(starts, starts + datetime.timedelta(minutes=20))
+        booking.save()
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # this side waits longer: the patient's is cut
+            cursor.execute("SET LOCAL deadlock_timeout = '10s'")
+        front_desk_books(-10)  # overlaps the patient's call: theirs will wait for this one
+        patient = threading.Thread(target=patient_books)
+        patient.start()
+        wait_for_a_backend_waiting_on_a_lock()
+        front_desk_books(+15)  # overlaps the patient's call too, and waits for it
+    patient.join(timeout=30)
+
+    response = answer["response"]
+    assert response.status_code == 409
+    assert "That time was just taken" in response.content.decode()
+    assert CallBooking.objects.count() == 2  # the front desk's two calls
+    assert 'value="Grace"' in response.content.decode()  # their answers, all kept
+    assert not ConsultationRequest.objects.filter(first_name="Grace").exists()
+
+
+def wait_for_a_backend_waiting_on_a_lock() -> None:
+    from django.db import connection
+
+    for _ in range(200):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else read once per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the patient's booking never waited on the front desk's")
