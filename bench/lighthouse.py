@@ -30,7 +30,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BENCH_ENV, fetch
+from run import BENCH_ENV
 from scheduling import csrf, patient_form
 from server import ROOT, WORK, Server
 
@@ -113,18 +113,14 @@ def book_a_call(base_url: str) -> list[tuple[str, str, dict | None]]:
     import django
 
     django.setup()
-    from django.utils import timezone
-
-    from bookings import call_links
+    from bookings import call_links, scheduling
     from bookings.models import CallBooking
 
-    cookie, token = csrf(base_url)
-    _, _, form = fetch(base_url + "/consultation/")
-    first = re.search(r'name="call_at" type="radio" value="([0-9T:Z-]+)"', form)
-    if first is None:
+    offer = scheduling.offer()
+    if offer is None or not offer.times:
         raise SystemExit("No free call time on the form: is load_demo_schedule in serve.sh?")
-    fields = patient_form(token, "lighthouse", timezone.now())
-    fields["call_at"] = first[1]
+    cookie, token = csrf(base_url)
+    fields = patient_form(token, "lighthouse", offer.times[0])
     port = urllib.parse.urlsplit(base_url).port
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request(

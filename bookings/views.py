@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView
@@ -56,7 +56,6 @@ class ConsultationView(FormView):
 
     def get_form_kwargs(self):
         self.scheduling = scheduling.scheduling_settings() is not None
-        self.offer = None  # the free times, worked out only if the page shows them
         return {**super().get_form_kwargs(), "scheduling": self.scheduling}
 
     def get_context_data(self, **kwargs):
@@ -68,15 +67,15 @@ class ConsultationView(FormView):
             # Lazy: the empty form's times are a page-cache fragment for up to a minute (see
             # the template), and while it is kept they need not be worked out at all.
             context["call_times"] = SimpleLazyObject(
-                lambda: call_times(self.get_offer(), picked=picked, page=page)
+                lambda: call_times(self.offer, picked=picked, page=page)
             )
             context["call_times_key"] = (page, int(time.time() // 60))
         return context
 
-    def get_offer(self) -> scheduling.Offer:
-        if self.offer is None:
-            self.offer = scheduling.offer(force=True)  # on: get_form_kwargs checked
-        return self.offer
+    @cached_property
+    def offer(self) -> scheduling.Offer:
+        """The free times, worked out only if the page shows them (scheduling is on)."""
+        return scheduling.offer(force=True)
 
     def form_valid(self, form):
         if not ratelimit.allow(
@@ -107,7 +106,7 @@ class ConsultationView(FormView):
 
     def slot_taken(self, form, *, wanted):
         """Show the form again, answers kept, with the nearest free times: 409, never a 500."""
-        nearest = scheduling.nearest(self.get_offer().times, wanted)
+        nearest = scheduling.nearest(self.offer.times, wanted)
         context = self.get_context_data(form=form, slot_taken=True, nearest=nearest)
         return self.render_to_response(context, status=409)
 
